@@ -1,0 +1,23 @@
+import { parse } from 'csv-parse/sync';
+
+/**
+ * Splits a list input as docker/metadata-action does: items separated by commas or newlines, quoted with
+ * `"` when an item itself holds a comma. Blank items and surrounding white space are dropped; lines
+ * starting with `#` are comments.
+ */
+export function parseList(text: string): string[] {
+  return parseRows(text).flat();
+}
+
+/** One row per line, each split on commas (CSV quoting); blank lines and `#` comments dropped. */
+export function parseRows(text: string): string[][] {
+  const rows: string[][] = parse(text, {
+    columns: false,
+    comment: '#',
+    relax_column_count: true,
+    relax_quotes: true,
+    skip_empty_lines: true,
+    trim: true,
+  });
+  return rows.map((row) => row.filter((item) => item !== '')).filter((row) => row.length > 0);
+}
