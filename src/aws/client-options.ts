@@ -1,0 +1,57 @@
+/**
+ * Options shared by every AWS client we create: region, retries and the HTTP handler (timeouts, proxy).
+ * Retries are the SDK's own standard strategy (exponential backoff with full jitter on throttling, 5xx,
+ * timeouts and connection errors), bounded by the `max-attempts` input.
+ */
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { createProxyAgents, proxyFor } from './proxy.js';
+
+export interface AwsCallSettings {
+  maxAttempts: number;
+  proxy?: URL;
+  /** Where the SDK will send this service's calls; only used to apply NO_PROXY. */
+  endpoint: URL;
+}
+
+/** A hung connection must end in a retry, not in a job that waits for its own time-out. */
+const CONNECTION_TIMEOUT_MS = 5_000;
+const REQUEST_TIMEOUT_MS = 15_000;
+
+export const USER_AGENT = 'ecr-push-action';
+
+export function clientOptions(
+  region: string,
+  settings: AwsCallSettings,
+  extra: { useFipsEndpoint?: boolean } = {},
+) {
+  const proxy = proxyFor(settings.endpoint, settings.proxy);
+  return {
+    region,
+    maxAttempts: settings.maxAttempts,
+    customUserAgent: USER_AGENT,
+    ...extra,
+    requestHandler: new NodeHttpHandler({
+      connectionTimeout: CONNECTION_TIMEOUT_MS,
+      requestTimeout: REQUEST_TIMEOUT_MS,
+      ...(proxy ? createProxyAgents(proxy) : {}),
+    }),
+  };
+}
+
+/**
+ * The endpoint the SDK will call for a service: the configured-endpoint variables it honours first,
+ * else the public one. Used to decide whether NO_PROXY exempts it.
+ */
+export function serviceEndpoint(
+  env: Record<string, string | undefined>,
+  envSuffix: 'ECR' | 'ECR_PUBLIC',
+  defaultHost: string,
+): URL {
+  const configured = env[`AWS_ENDPOINT_URL_${envSuffix}`] || env.AWS_ENDPOINT_URL;
+  try {
+    if (configured) return new URL(configured);
+  } catch {
+    // The SDK itself reports a malformed endpoint variable; fall back to the public host for NO_PROXY.
+  }
+  return new URL(`https://${defaultHost}`);
+}

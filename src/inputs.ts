@@ -1,0 +1,170 @@
+/**
+ * The one place that reads the action's inputs (and the environment variables that stand in for them).
+ * Everything is validated here, before any AWS call or file write, so a typo fails in one line that
+ * names the input, the value and what is accepted.
+ */
+import * as core from '@actions/core';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { InputError } from './errors.js';
+import { parseList } from './lists.js';
+import { isRegion, parseRegistry, type RegistrySpec } from './registries.js';
+
+export type RegistryType = 'private' | 'public';
+
+export type DockerConfigChoice =
+  { kind: 'default'; dir: string } | { kind: 'isolated'; parent: string } | { kind: 'path'; dir: string };
+
+export interface Inputs {
+  registryType: RegistryType;
+  /** For `private`: the registries to log in to, each with its region. */
+  registries: RegistrySpec[];
+  dockerConfig: DockerConfigChoice;
+  maskPassword: boolean;
+  skipLogout: boolean;
+  /** The proxy for AWS API calls, from `http-proxy` or HTTPS_PROXY/HTTP_PROXY; NO_PROXY is applied later. */
+  proxy?: URL;
+  maxAttempts: number;
+}
+
+type Env = Record<string, string | undefined>;
+
+const BOOLEAN_ACCEPTED = "expected 'true' or 'false'";
+
+export function parseBoolean(input: string, value: string): boolean {
+  const lowered = value.trim().toLowerCase();
+  if (lowered === 'true') return true;
+  if (lowered === 'false') return false;
+  throw new InputError(input, value, BOOLEAN_ACCEPTED);
+}
+
+export function parseIntegerInRange(input: string, value: string, min: number, max: number): number {
+  const trimmed = value.trim();
+  const parsed = Number(trimmed);
+  if (!/^\d+$/.test(trimmed) || parsed < min || parsed > max) {
+    throw new InputError(input, value, `expected a whole number from ${min} to ${max}`);
+  }
+  return parsed;
+}
+
+function parseRegistryType(value: string): RegistryType {
+  const lowered = value.trim().toLowerCase();
+  if (lowered === '' || lowered === 'private') return 'private';
+  if (lowered === 'public') return 'public';
+  throw new InputError(
+    'registry-type',
+    value,
+    "expected 'private' (Amazon ECR) or 'public' (Amazon ECR Public)",
+  );
+}
+
+/** `region` input, else AWS_REGION, else AWS_DEFAULT_REGION: the order configure-aws-credentials sets. */
+function resolveRegion(value: string, env: Env): { region?: string; source: string } {
+  const candidates: [string, string | undefined][] = [
+    ['region', value.trim()],
+    ['AWS_REGION', env.AWS_REGION?.trim()],
+    ['AWS_DEFAULT_REGION', env.AWS_DEFAULT_REGION?.trim()],
+  ];
+  for (const [source, region] of candidates) {
+    if (!region) continue;
+    if (!isRegion(region)) {
+      throw new InputError(source, region, 'expected an AWS region such as eu-west-1');
+    }
+    return { region, source };
+  }
+  return { source: 'none' };
+}
+
+const NO_REGION =
+  "no AWS region: set the 'region' input, or 'aws-region' on aws-actions/configure-aws-credentials (which sets AWS_REGION)";
+
+export function parseRegistries(value: string, region: string | undefined): RegistrySpec[] {
+  const items = parseList(value);
+  if (items.length === 0) {
+    // The caller's own registry: its account comes from the credentials, its region from here.
+    if (!region) throw new InputError('region', '', NO_REGION);
+    return [{ region, fips: false, dualStack: false }];
+  }
+  return items.map((item) => {
+    const spec = parseRegistry(item, region);
+    if (typeof spec === 'string') throw new InputError('registries', item, spec);
+    return spec;
+  });
+}
+
+export function parseDockerConfig(value: string, env: Env): DockerConfigChoice {
+  const trimmed = value.trim();
+  if (trimmed === '' || trimmed === 'default') {
+    return { kind: 'default', dir: env.DOCKER_CONFIG || path.join(env.HOME || os.homedir(), '.docker') };
+  }
+  if (trimmed === 'isolated') {
+    return { kind: 'isolated', parent: env.RUNNER_TEMP || os.tmpdir() };
+  }
+  if (trimmed.includes('\0') || /[\r\n]/.test(trimmed)) {
+    throw new InputError('docker-config', value, "expected 'default', 'isolated' or a directory path");
+  }
+  return { kind: 'path', dir: path.resolve(env.GITHUB_WORKSPACE || process.cwd(), trimmed) };
+}
+
+/** A proxy URL, as the input or a *_PROXY variable gives it; `host:port` alone means http. */
+export function parseProxy(source: string, value: string): URL | undefined {
+  const trimmed = value.trim();
+  if (trimmed === '') return undefined;
+  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed) ? trimmed : `http://${trimmed}`;
+  let url: URL;
+  try {
+    url = new URL(withScheme);
+  } catch {
+    throw new InputError(
+      source,
+      redactUrlText(trimmed),
+      'expected a proxy URL such as http://proxy.example:3128',
+    );
+  }
+  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.hostname === '') {
+    throw new InputError(
+      source,
+      redactUrlText(trimmed),
+      'expected an http:// or https:// proxy URL such as http://proxy.example:3128',
+    );
+  }
+  return url;
+}
+
+/** Hides `user:password@` in a URL-like text that may not parse, so an error never prints a password. */
+export function redactUrlText(text: string): string {
+  return text.replace(/\/\/[^/@\s]*@/, '//***@');
+}
+
+function resolveProxy(value: string, env: Env): URL | undefined {
+  if (value.trim() !== '') return parseProxy('http-proxy', value);
+  for (const name of ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy']) {
+    const fromEnv = env[name];
+    if (fromEnv?.trim()) return parseProxy(name, fromEnv);
+  }
+  return undefined;
+}
+
+export function getInputs(env: Env = process.env): Inputs {
+  const input = (name: string): string => core.getInput(name);
+  const registryType = parseRegistryType(input('registry-type'));
+  const { region } = resolveRegion(input('region'), env);
+  const registriesText = input('registries');
+  let registries: RegistrySpec[] = [];
+  if (registryType === 'private') {
+    registries = parseRegistries(registriesText, region);
+  } else if (registriesText.trim() !== '') {
+    core.warning(
+      `'registries' is ignored with registry-type 'public': ECR Public has one registry, public.ecr.aws.`,
+    );
+  }
+  return {
+    registryType,
+    registries,
+    dockerConfig: parseDockerConfig(input('docker-config'), env),
+    maskPassword: parseBoolean('mask-password', input('mask-password') || 'true'),
+    skipLogout: parseBoolean('skip-logout', input('skip-logout') || 'false'),
+    proxy: resolveProxy(input('http-proxy'), env),
+    maxAttempts: parseIntegerInRange('max-attempts', input('max-attempts') || '5', 1, 20),
+  };
+}

@@ -1,0 +1,31 @@
+/**
+ * The post step: removes exactly what the main step wrote (also after a main step that failed half-way),
+ * restores what it replaced, and deletes an isolated config directory.
+ */
+import * as core from '@actions/core';
+import { promises as fs } from 'node:fs';
+import { undoCredentials } from './docker-config/credentials-store.js';
+import { loadPostState, readUndoFile } from './state.js';
+
+export async function runPost(): Promise<void> {
+  const state = loadPostState();
+  if (state.skipLogout) {
+    core.info('skip-logout is true: the registry credentials stay in the docker config.');
+    return;
+  }
+  if (state.undoFile) {
+    const record = await readUndoFile(state.undoFile);
+    if (record) {
+      const result = await undoCredentials(record);
+      if (result.undone.length > 0) core.info(`Logged out of ${result.undone.join(', ')}.`);
+      for (const host of result.leftAlone) {
+        core.info(`Left ${host} in ${record.configFile}: a later login has replaced our entry.`);
+      }
+    }
+    await fs.rm(state.undoFile, { force: true });
+  }
+  if (state.isolatedDir) {
+    await fs.rm(state.isolatedDir, { recursive: true, force: true });
+    core.info(`Removed the isolated docker config ${state.isolatedDir}.`);
+  }
+}
