@@ -21,3 +21,9 @@ describe('parseRows', () => {
     expect(parseRows('type=sha,length=8\ntype=branch')).toEqual([['type=sha', 'length=8'], ['type=branch']]);
   });
 });
+
+describe('comments', () => {
+  test('a # inside a value is kept', () => {
+    expect(parseList('team=a#b, c')).toEqual(['team=a#b', 'c']);
+  });
+});

@@ -14,6 +14,8 @@ export function parseRows(text: string): string[][] {
   const rows: string[][] = parse(text, {
     columns: false,
     comment: '#',
+    // Only whole lines are comments: '#' inside a value (a tag, a label, a key=a#b) is kept.
+    comment_no_infix: true,
     relax_column_count: true,
     relax_quotes: true,
     skip_empty_lines: true,
