@@ -7,15 +7,30 @@ import * as core from '@actions/core';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { InputError } from './errors.js';
+import { parseCreated, parseLabels, type CreatedSetting } from './labels.js';
 import { parseList } from './lists.js';
+import { parseRepository } from './metadata.js';
 import { isRegion, parseRegistry, type RegistrySpec } from './registries.js';
+import { parseLatest, type LatestSetting } from './tags/latest.js';
+import { parseTagRules, type TagRule } from './tags/rules.js';
 
 export type RegistryType = 'private' | 'public';
 
 export type DockerConfigChoice =
   { kind: 'default'; dir: string } | { kind: 'isolated'; parent: string } | { kind: 'path'; dir: string };
 
+/** What to call the image: the tag rules, `latest`, and the labels. */
+export interface MetadataInputs {
+  /** ECR repository name (team/app); undefined: the `tags` output holds bare tag names. */
+  repository?: string;
+  tagRules: TagRule[];
+  latest: LatestSetting;
+  labelOverrides: Map<string, string>;
+  created: CreatedSetting;
+}
+
 export interface Inputs {
+  metadata: MetadataInputs;
   registryType: RegistryType;
   /** For `private`: the registries to log in to, each with its region. */
   registries: RegistrySpec[];
@@ -131,9 +146,12 @@ export function parseProxy(source: string, value: string): URL | undefined {
   return url;
 }
 
-/** Hides `user:password@` in a URL-like text that may not parse, so an error never prints a password. */
+/**
+ * Hides `user:password@` in a URL-like text that may not parse, so an error never prints a password: all of
+ * it up to the last `@` (a password may hold `@` or `/`), with or without a scheme.
+ */
 export function redactUrlText(text: string): string {
-  return text.replace(/\/\/[^/@\s]*@/, '//***@');
+  return text.replace(/^([a-z][a-z0-9+.-]*:\/\/)?[\s\S]*@/i, '$1***@');
 }
 
 function resolveProxy(value: string, env: Env): URL | undefined {
@@ -159,6 +177,13 @@ export function getInputs(env: Env = process.env): Inputs {
     );
   }
   return {
+    metadata: {
+      repository: parseRepository(input('repository')),
+      tagRules: parseTagRules(input('tags')),
+      latest: parseLatest(input('latest')),
+      labelOverrides: parseLabels(input('labels')),
+      created: parseCreated(input('created')),
+    },
     registryType,
     registries,
     dockerConfig: parseDockerConfig(input('docker-config'), env),

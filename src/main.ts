@@ -7,6 +7,7 @@ import { fetchPrivateCredentials, fetchPublicCredentials } from './aws/auth-toke
 import { storeCredentials } from './docker-config/credentials-store.js';
 import { prepareConfigDir } from './docker-config/location.js';
 import { authValue } from './docker-config/merge.js';
+import { logMetadata, resolveImageMetadata, writeMetadataOutputs } from './image-metadata.js';
 import { getInputs, type Inputs } from './inputs.js';
 import { loginPolicyFor } from './iam-login.js';
 import { planLogins, planPublicLogin, type LoginPlan } from './login-plan.js';
@@ -43,10 +44,18 @@ export async function runMain(): Promise<void> {
   markMainStarted();
   const inputs = getInputs();
   saveSkipLogout(inputs.skipLogout);
-  if (inputs.proxy)
+  if (inputs.proxy) {
     core.info(`AWS API calls go through the proxy ${redactProxy(inputs.proxy)} (NO_PROXY honoured).`);
+  }
 
-  await core.group('Log in to Amazon ECR', async () => {
+  // Before any AWS call: a tag rule that cannot make a valid tag fails the step before anything happens.
+  const image = await core.group('Resolve tags and labels', () => {
+    const resolved = resolveImageMetadata(inputs.metadata, process.env, new Date());
+    logMetadata(resolved);
+    return Promise.resolve(resolved);
+  });
+
+  const registries = await core.group('Log in to Amazon ECR', async () => {
     const started = Date.now();
     const plan = await fetchLoginPlan(inputs);
     maskSecrets(plan, inputs.maskPassword);
@@ -61,8 +70,10 @@ export async function runMain(): Promise<void> {
 
     writeLoginOutputs(plan, dir, inputs.maskPassword);
     core.info(
-      `Logged in to ${plan.registries.join(', ')} (docker config ${dir}; tokens valid until ${plan.expiresAt.toISOString()}) ` +
-        `in ${Date.now() - started} ms.`,
+      `Logged in to ${plan.registries.join(', ')} (docker config ${dir}; ` +
+        `tokens valid until ${plan.expiresAt.toISOString()}) in ${Date.now() - started} ms.`,
     );
+    return plan.registries;
   });
+  writeMetadataOutputs(image, registries, inputs.metadata.repository);
 }

@@ -12,7 +12,7 @@ import {
   PUBLIC_REGISTRY_HOST,
   type RegionGroup,
 } from '../registries.js';
-import { clientOptions, serviceEndpoint, type AwsCallSettings } from './client-options.js';
+import { clientOptions, ecrApiHost, serviceEndpoint, type AwsCallSettings } from './client-options.js';
 import { describeAwsError, type PolicyForAction } from './errors.js';
 
 export interface RegistryCredentials {
@@ -103,7 +103,7 @@ export async function fetchPrivateCredentials(
     groups.map((group) =>
       fetchRegion(
         group,
-        { ...settings, endpoint: serviceEndpoint(env, 'ECR', `api.ecr.${group.region}.amazonaws.com`) },
+        { ...settings, endpoint: serviceEndpoint(env, 'ECR', ecrApiHost(group.region, group.fips)) },
         policyFor,
       ),
     ),

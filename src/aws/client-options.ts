@@ -55,3 +55,19 @@ export function serviceEndpoint(
   }
   return new URL(`https://${defaultHost}`);
 }
+
+/** Each partition's DNS suffix, by region prefix, as the SDK's endpoint rules have them. */
+const PARTITION_SUFFIXES: [prefix: string, suffix: string][] = [
+  ['cn-', 'amazonaws.com.cn'],
+  ['eusc-', 'amazonaws.eu'],
+  ['us-isob-', 'sc2s.sgov.gov'],
+  ['us-isof-', 'csp.hci.ic.gov'],
+  ['us-iso-', 'c2s.ic.gov'],
+  ['eu-isoe-', 'cloud.adc-e.uk'],
+];
+
+/** The host the SDK calls for the ECR API of `region` (China, EU sovereign, ISO and FIPS included). */
+export function ecrApiHost(region: string, fips: boolean): string {
+  const suffix = PARTITION_SUFFIXES.find(([prefix]) => region.startsWith(prefix))?.[1] ?? 'amazonaws.com';
+  return `api.ecr${fips ? '-fips' : ''}.${region}.${suffix}`;
+}

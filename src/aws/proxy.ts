@@ -41,9 +41,25 @@ export function createProxyAgents(proxy: URL): ProxyAgents {
   };
   const overHttps = proxy.protocol === 'https:';
   return {
-    httpAgent: overHttps ? tunnel.httpOverHttps(options) : tunnel.httpOverHttp(options),
+    httpAgent: usableBySdk(overHttps ? tunnel.httpOverHttps(options) : tunnel.httpOverHttp(options)),
     // tunnel's typings call every agent an http.Agent; these two do speak TLS to the target.
     // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment
-    httpsAgent: (overHttps ? tunnel.httpsOverHttps(options) : tunnel.httpsOverHttp(options)) as HttpsAgent,
+    httpsAgent: usableBySdk(
+      overHttps ? tunnel.httpsOverHttps(options) : tunnel.httpsOverHttp(options),
+    ) as HttpsAgent,
   };
+}
+
+/**
+ * NodeHttpHandler uses an agent as it is only when it is an http(s).Agent or has a destroy() method; it
+ * takes anything else for agent options and connects directly, ignoring the proxy. tunnel's agents are
+ * plain EventEmitters, so they get a destroy() (which closes the tunnels still open).
+ */
+function usableBySdk(agent: HttpAgent): HttpAgent {
+  const sockets = (agent as unknown as { sockets: { destroy?: () => void }[] }).sockets;
+  return Object.assign(agent, {
+    destroy: () => {
+      for (const socket of [...sockets]) socket.destroy?.();
+    },
+  });
 }

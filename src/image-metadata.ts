@@ -1,0 +1,58 @@
+/**
+ * Resolves what the image is called and labelled, from the git/CI context: before any AWS call, so a tag
+ * rule that cannot produce a valid tag fails the step before anything happens.
+ */
+import * as core from '@actions/core';
+import { readFileSync } from 'node:fs';
+import { readContext, type GitContext } from './context.js';
+import type { MetadataInputs } from './inputs.js';
+import { ociBuildArgs, ociLabels, type Labels } from './labels.js';
+import { metadataOutputs } from './metadata.js';
+import { resolveTags, type TagResolution } from './tags/resolve.js';
+
+export interface ImageMetadata {
+  context: GitContext;
+  resolution: TagResolution;
+  labels: Labels;
+  buildArgs: Record<string, string>;
+}
+
+export function resolveImageMetadata(
+  inputs: MetadataInputs,
+  env: NodeJS.ProcessEnv,
+  now: Date,
+): ImageMetadata {
+  const context = readContext(env, (file) => readFileSync(file, 'utf8'));
+  const resolution = resolveTags(inputs.tagRules, context, { latest: inputs.latest, now });
+  const labels = ociLabels({
+    context,
+    ...(resolution.version === undefined ? {} : { version: resolution.version }),
+    ...(resolution.tags[0] ? { primaryTag: resolution.tags[0].name } : {}),
+    created: inputs.created,
+    now,
+    overrides: inputs.labelOverrides,
+  });
+  return { context, resolution, labels, buildArgs: ociBuildArgs(labels) };
+}
+
+export function writeMetadataOutputs(
+  metadata: ImageMetadata,
+  registries: string[],
+  repository?: string,
+): void {
+  const outputs = metadataOutputs({
+    tags: metadata.resolution.tags,
+    ...(metadata.resolution.version === undefined ? {} : { version: metadata.resolution.version }),
+    labels: metadata.labels,
+    registries,
+    ...(repository === undefined ? {} : { repository }),
+  });
+  for (const [name, value] of Object.entries(outputs)) core.setOutput(name, value);
+}
+
+export function logMetadata(metadata: ImageMetadata): void {
+  const names = metadata.resolution.tags.map((tag) => tag.name);
+  core.info(`Tags: ${names.length > 0 ? names.join(', ') : '(none)'}`);
+  core.info(`latest: ${metadata.resolution.latest.reason}`);
+  for (const [key, value] of Object.entries(metadata.labels)) core.info(`Label ${key}=${value}`);
+}
