@@ -213,7 +213,7 @@ describe('invalid values: InputError naming the input and the value', () => {
       { AWS_REGION: 'eu-west-1' },
       'registries',
       'public.ecr.aws',
-      /12-digit/,
+      /registry-type: public/,
     ],
     [
       'not a region in a hostname',

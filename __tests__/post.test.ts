@@ -158,6 +158,16 @@ describe('post after a main that failed', () => {
     expect(await fs.readFile(configFile(), 'utf8')).toBe(original);
   });
 
+  test('an undo record that cannot be read: the step fails, and the isolated directory is still deleted', async () => {
+    env.setInputs({ registries: A, 'docker-config': 'isolated' });
+    await runMain();
+    const { undoFile, isolatedDir } = await env.state();
+    await fs.writeFile(undoFile!, '{ not json');
+    await env.enterPost();
+    await expect(runPost()).rejects.toThrow(SyntaxError);
+    await expect(fs.stat(isolatedDir!)).rejects.toThrow(/ENOENT/);
+  });
+
   test('an undo file the runner already deleted: no error', async () => {
     env.setInputs({ registries: A });
     await runMain();

