@@ -199,6 +199,43 @@ describe('main: outputs, docker config and state', () => {
   });
 });
 
+describe('main: tags and labels', () => {
+  test('full references for every registry, metadata-action outputs, OCI build args', async () => {
+    env.setInputs({
+      registries: `${A}\n${DUAL_B}`,
+      repository: 'team/app',
+      tags: 'type=sha\ntype=raw,value=build-{{run_number}}',
+      labels: 'org.opencontainers.image.vendor=Octo',
+    });
+    await runMain();
+
+    const outputs = await env.outputs();
+    expect(outputs.tags!.split('\n')).toEqual([
+      `${HOST_A}/team/app:sha-0123456`,
+      `${HOST_A}/team/app:build-7`,
+      `${DUAL_B}/team/app:sha-0123456`,
+      `${DUAL_B}/team/app:build-7`,
+    ]);
+    expect(outputs['tag-names']).toBe(`sha-0123456\nbuild-7`);
+    expect(outputs.labels).toContain(
+      'org.opencontainers.image.revision=0123456789abcdef0123456789abcdef01234567',
+    );
+    expect(outputs.labels).toContain('org.opencontainers.image.vendor=Octo');
+    expect(outputs['build-args']).toContain('OCI_REVISION=0123456789abcdef0123456789abcdef01234567');
+    // The registry password never becomes a build arg or a label.
+    expect(outputs['build-args']).not.toContain(PASSWORD[A]);
+    expect(outputs.labels).not.toContain(PASSWORD[A]);
+    expect(printed()).toMatch(/Tags: sha-0123456, build-/);
+  });
+
+  test('a tag rule that cannot make a tag fails before any AWS call', async () => {
+    env.setInputs({ registries: A, tags: 'type=nonsense' });
+    await expect(runMain()).rejects.toThrow("Input 'tags'");
+    expect(ecr.calls()).toHaveLength(0);
+    await expect(fs.stat(defaultConfigFile())).rejects.toThrow(/ENOENT/);
+  });
+});
+
 describe('main: failures', () => {
   test.each<[string, Record<string, string>, () => void, string | RegExp]>([
     [

@@ -96,11 +96,20 @@ test('isolated config: login, docker push, logout; nothing secret in the log', a
   const main = await runAction({
     workdir,
     api,
-    inputs: { registries: ACCOUNT, region: REGION, 'docker-config': 'isolated' },
+    inputs: { registries: ACCOUNT, region: REGION, 'docker-config': 'isolated', repository: 'team/app' },
   });
   assertOk(main);
 
   assert.equal(main.outputs.registry, registry.host);
+  // Tags from the runner's push context (GITHUB_SHA, refs/heads/main), as full references.
+  assert.deepEqual(main.outputs.tags.split('\n'), [
+    `${registry.host}/team/app:sha-0123456`,
+    `${registry.host}/team/app:main`,
+  ]);
+  assert.match(
+    main.outputs.labels,
+    /^org\.opencontainers\.image\.revision=0123456789abcdef0123456789abcdef01234567$/m,
+  );
   const registries = JSON.parse(main.outputs.registries);
   assert.ok(Array.isArray(registries) && registries.includes(registry.host), main.outputs.registries);
   const configDir = main.outputs['docker-config'];
