@@ -2,13 +2,13 @@
 // (INPUT_*, file-command files, RUNNER_TEMP, HOME), then the post step with STATE_* and the
 // exports of the main step. What the runner would read back (outputs, state, env, masks) is parsed
 // so tests assert on it, not on log text.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { tempDir, track } from './proc.mjs';
+import { run, tempDir } from './proc.mjs';
 
 export const ACTION_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 export const ACTION_ENTRY = path.join(ACTION_DIR, 'dist', 'index.js');
@@ -336,42 +336,11 @@ export async function collectStep(prepared, { code, signal, stdout, stderr, time
   };
 }
 
-/** Start a prepared step and wait (bounded) for it. */
-export function execute(prepared, { timeoutMs = STEP_TIMEOUT_MS } = {}) {
-  return new Promise((resolve, reject) => {
-    const started = performance.now();
-    const child = track(
-      spawn(prepared.file, prepared.args, {
-        cwd: prepared.cwd,
-        env: prepared.env,
-        stdio: ['ignore', 'pipe', 'pipe'],
-      }),
-    );
-    const stdout = [];
-    const stderr = [];
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      child.kill('SIGKILL');
-    }, timeoutMs);
-    child.stdout.on('data', (chunk) => stdout.push(chunk));
-    child.stderr.on('data', (chunk) => stderr.push(chunk));
-    child.once('error', (err) => {
-      clearTimeout(timer);
-      reject(err);
-    });
-    child.once('close', (code, signal) => {
-      clearTimeout(timer);
-      resolve({
-        code,
-        signal,
-        timedOut,
-        durationMs: performance.now() - started,
-        stdout: Buffer.concat(stdout).toString('utf8'),
-        stderr: Buffer.concat(stderr).toString('utf8'),
-      });
-    });
-  });
+/** Start a prepared step and wait (bounded) for it; the runner gives a step an empty stdin. */
+export async function execute(prepared, { timeoutMs = STEP_TIMEOUT_MS } = {}) {
+  const started = performance.now();
+  const result = await run(prepared.file, prepared.args, { env: prepared.env, cwd: prepared.cwd, timeoutMs });
+  return { ...result, durationMs: performance.now() - started };
 }
 
 /**
