@@ -15,7 +15,7 @@ import {
   type RegistryCredentials,
 } from '../src/aws/auth-tokens.js';
 import { ActionError } from '../src/errors.js';
-import { loginPolicyFor } from '../src/iam-login.js';
+import { loginPolicyFor } from './fixtures/policy.js';
 import { groupByRegion, parseRegistry, type RegionGroup, type RegistrySpec } from '../src/registries.js';
 
 const A = '111111111111';

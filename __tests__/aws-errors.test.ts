@@ -1,7 +1,7 @@
 import { describe, expect, test } from '@jest/globals';
 import { describeAwsError, type AwsCallContext } from '../src/aws/errors.js';
 import { ActionError } from '../src/errors.js';
-import { loginPolicyFor } from '../src/iam-login.js';
+import { loginPolicyFor } from './fixtures/policy.js';
 
 const context: AwsCallContext = {
   action: 'ecr:GetAuthorizationToken',
@@ -51,7 +51,7 @@ describe('describeAwsError', () => {
       [
         ACCESS_DENIED,
         '(User: arn:aws:iam::1:user/ci is not authorized to perform: ecr:GetAuthorizationToken)',
-        'Attach this IAM policy to the role: {"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["ecr:GetAuthorizationToken"],"Resource":"*"}]}',
+        `Attach this IAM policy to the role: ${loginPolicyFor('ecr:GetAuthorizationToken')}`,
       ],
     ],
     ['AccessDenied', sdkError('AccessDenied', 'denied'), [ACCESS_DENIED]],

@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { fetchPrivateCredentials } from '../src/aws/auth-tokens.js';
 import { ecrApiHost, serviceEndpoint } from '../src/aws/client-options.js';
 import { createProxyAgents, proxyFor, redactProxy } from '../src/aws/proxy.js';
-import { loginPolicyFor } from '../src/iam-login.js';
+import { loginPolicyFor } from './fixtures/policy.js';
 import { groupByRegion, parseRegistry } from '../src/registries.js';
 
 const savedEnv = { ...process.env };

@@ -4,12 +4,22 @@
  * names the input, the value and what is accepted.
  */
 import * as core from '@actions/core';
+import { readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { InputError } from './errors.js';
 import { parseCreated, parseLabels, type CreatedSetting } from './labels.js';
 import { parseList } from './lists.js';
 import { parseRepository } from './metadata.js';
+import { parseOnImmutable, type OnImmutable } from './plan/index.js';
+import {
+  parseRepositorySettings,
+  resolveLifecyclePolicy,
+  resolveRepositoryPolicy,
+  type ResolvedLifecyclePolicy,
+  type ResolvedRepositoryPolicy,
+  type RepositorySettings,
+} from './policies/index.js';
 import { isRegion, parseRegistry, type RegistrySpec } from './registries.js';
 import { parseLatest, type LatestSetting } from './tags/latest.js';
 import { parseTagRules, type TagRule } from './tags/rules.js';
@@ -29,8 +39,21 @@ export interface MetadataInputs {
   created: CreatedSetting;
 }
 
+/** Repository management: creation, settings, policies, the tag plan and clean-up. */
+export interface RepositoryInputs {
+  create: boolean;
+  settings: RepositorySettings;
+  lifecyclePolicy?: ResolvedLifecyclePolicy;
+  repositoryPolicy?: ResolvedRepositoryPolicy;
+  onImmutable: OnImmutable;
+  /** `cleanup: untagged`: delete the repository's untagged images once the job's pushes are done. */
+  cleanup: boolean;
+  cleanupDryRun: boolean;
+}
+
 export interface Inputs {
   metadata: MetadataInputs;
+  repository: RepositoryInputs;
   registryType: RegistryType;
   /** For `private`: the registries to log in to, each with its region. */
   registries: RegistrySpec[];
@@ -163,6 +186,81 @@ function resolveProxy(value: string, env: Env): URL | undefined {
   return undefined;
 }
 
+function parseCleanup(value: string): boolean {
+  const lowered = value.trim().toLowerCase();
+  if (lowered === '' || lowered === 'false' || lowered === 'none') return false;
+  if (lowered === 'untagged') return true;
+  throw new InputError('cleanup', value, "expected 'untagged' (delete images left without a tag) or empty");
+}
+
+/** Policy files are named relative to the workspace, as every other path in a workflow. */
+function workspaceReader(env: Env): (file: string) => string {
+  return (file) => readFileSync(path.resolve(env.GITHUB_WORKSPACE || process.cwd(), file), 'utf8');
+}
+
+const REPOSITORY_INPUTS = [
+  'create-repository',
+  'tag-mutability',
+  'tag-mutability-exclusions',
+  'scan-on-push',
+  'encryption',
+  'kms-key',
+  'repository-tags',
+  'lifecycle-policy',
+  'repository-policy',
+  'cleanup',
+] as const;
+
+function parseRepositoryInputs(
+  input: (name: string) => string,
+  env: Env,
+  repository: string | undefined,
+  registryType: RegistryType,
+  region: string | undefined,
+): RepositoryInputs {
+  const used = REPOSITORY_INPUTS.filter((name) => {
+    const value = input(name).trim().toLowerCase();
+    return value !== '' && value !== 'false';
+  });
+  if (used.length > 0 && repository === undefined) {
+    throw new InputError(
+      'repository',
+      '',
+      `required with ${used.join(', ')}: name the ECR repository, such as team/app`,
+    );
+  }
+  if (used.length > 0 && registryType === 'public') {
+    throw new InputError(
+      'registry-type',
+      'public',
+      `${used.join(', ')} manage private repositories: use registry-type private`,
+    );
+  }
+  const readFile = workspaceReader(env);
+  const lifecyclePolicy = resolveLifecyclePolicy(input('lifecycle-policy'), readFile);
+  const repositoryPolicy = resolveRepositoryPolicy(
+    input('repository-policy'),
+    readFile,
+    region ?? 'us-east-1',
+  );
+  return {
+    create: parseBoolean('create-repository', input('create-repository') || 'false'),
+    settings: parseRepositorySettings({
+      tagMutability: input('tag-mutability'),
+      tagMutabilityExclusions: input('tag-mutability-exclusions'),
+      scanOnPush: input('scan-on-push'),
+      encryption: input('encryption'),
+      kmsKey: input('kms-key'),
+      repositoryTags: input('repository-tags'),
+    }),
+    ...(lifecyclePolicy ? { lifecyclePolicy } : {}),
+    ...(repositoryPolicy ? { repositoryPolicy } : {}),
+    onImmutable: parseOnImmutable(input('on-immutable')),
+    cleanup: parseCleanup(input('cleanup')),
+    cleanupDryRun: parseBoolean('cleanup-dry-run', input('cleanup-dry-run') || 'false'),
+  };
+}
+
 export function getInputs(env: Env = process.env): Inputs {
   const input = (name: string): string => core.getInput(name);
   const registryType = parseRegistryType(input('registry-type'));
@@ -176,14 +274,16 @@ export function getInputs(env: Env = process.env): Inputs {
       `'registries' is ignored with registry-type 'public': ECR Public has one registry, public.ecr.aws.`,
     );
   }
+  const repository = parseRepository(input('repository'));
   return {
     metadata: {
-      repository: parseRepository(input('repository')),
+      repository,
       tagRules: parseTagRules(input('tags')),
       latest: parseLatest(input('latest')),
       labelOverrides: parseLabels(input('labels')),
       created: parseCreated(input('created')),
     },
+    repository: parseRepositoryInputs(input, env, repository, registryType, region ?? registries[0]?.region),
     registryType,
     registries,
     dockerConfig: parseDockerConfig(input('docker-config'), env),

@@ -9,7 +9,7 @@ import { prepareConfigDir } from './docker-config/location.js';
 import { authValue } from './docker-config/merge.js';
 import { logMetadata, resolveImageMetadata, writeMetadataOutputs } from './image-metadata.js';
 import { getInputs, type Inputs } from './inputs.js';
-import { loginPolicyFor } from './iam-login.js';
+import { compactPolicy, repositoryRefs } from './iam-config.js';
 import { planLogins, planPublicLogin, type LoginPlan } from './login-plan.js';
 import { writeLoginOutputs } from './outputs.js';
 import { redactProxy } from './aws/proxy.js';
@@ -17,6 +17,8 @@ import { groupByRegion } from './registries.js';
 import { markMainStarted, saveIsolatedDir, saveSkipLogout, undoFileWriter } from './state.js';
 
 async function fetchLoginPlan(inputs: Inputs): Promise<LoginPlan> {
+  // An AccessDenied quotes the policy for everything this configuration does, not just the failed call.
+  const loginPolicyFor = () => compactPolicy(inputs, repositoryRefs(inputs));
   const settings = { maxAttempts: inputs.maxAttempts, ...(inputs.proxy ? { proxy: inputs.proxy } : {}) };
   if (inputs.registryType === 'public') {
     return planPublicLogin(await fetchPublicCredentials(settings, process.env, loginPolicyFor));

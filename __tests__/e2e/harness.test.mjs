@@ -5,13 +5,37 @@ import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { DescribeRepositoriesCommand, ECRClient, GetAuthorizationTokenCommand } from '@aws-sdk/client-ecr';
+import {
+  BatchDeleteImageCommand,
+  BatchGetImageCommand,
+  CreateRepositoryCommand,
+  DescribeImagesCommand,
+  DescribeRegistryCommand,
+  DescribeRepositoriesCommand,
+  ECRClient,
+  GetAuthorizationTokenCommand,
+  GetLifecyclePolicyCommand,
+  GetRepositoryPolicyCommand,
+  ListImagesCommand,
+  PutImageScanningConfigurationCommand,
+  PutImageTagMutabilityCommand,
+  PutLifecyclePolicyCommand,
+  SetRepositoryPolicyCommand,
+  paginateDescribeImages,
+} from '@aws-sdk/client-ecr';
 import {
   ECRPUBLICClient,
   GetAuthorizationTokenCommand as GetPublicAuthorizationTokenCommand,
 } from '@aws-sdk/client-ecr-public';
 import { TOKEN_TTL_SECONDS, authToken, start as startEcrApi } from './support/ecr-api.mjs';
-import { getLabels, getManifest, listTags, pushMinimalImage, startRegistry } from './support/registry.mjs';
+import {
+  getLabels,
+  getManifest,
+  listTags,
+  pushMinimalImage,
+  registryFetch,
+  startRegistry,
+} from './support/registry.mjs';
 import {
   FAKE_CREDENTIALS,
   createWorkdir,
@@ -144,15 +168,17 @@ describe('ECR API stand-in', () => {
   });
 
   test('operations are a table: unknown ones fail, added ones answer', async () => {
-    await assert.rejects(ecrClient(api).send(new DescribeRepositoriesCommand({})), {
+    // (DescribeRegistry stands for any operation the stand-in does not implement.)
+    await assert.rejects(ecrClient(api).send(new DescribeRegistryCommand({})), {
       name: 'UnknownOperationException',
     });
-    api.setHandler('ecr', 'DescribeRepositories', (ctx) => ({
-      repositories: [{ repositoryName: 'app', registryId: ctx.state.defaultAccount }],
+    api.setHandler('ecr', 'DescribeRegistry', (ctx) => ({
+      registryId: ctx.state.defaultAccount,
+      replicationConfiguration: { rules: [] },
     }));
-    const res = await ecrClient(api).send(new DescribeRepositoriesCommand({ repositoryNames: ['app'] }));
-    assert.equal(res.repositories[0].repositoryName, 'app');
-    assert.deepEqual(api.callsOf('DescribeRepositories').at(-1).body, { repositoryNames: ['app'] });
+    const res = await ecrClient(api).send(new DescribeRegistryCommand({}));
+    assert.equal(res.registryId, '123456789012');
+    assert.deepEqual(api.callsOf('DescribeRegistry').at(-1).body, {});
   });
 
   test('unknown accounts can be denied', async () => {
@@ -165,6 +191,402 @@ describe('ECR API stand-in', () => {
     } finally {
       await strict.close();
     }
+  });
+});
+
+describe('ECR API stand-in: repositories', () => {
+  const ACCOUNT = '111111111111';
+  const REGION = 'eu-west-1';
+  let api;
+  before(async () => {
+    api = await startEcrApi({ accounts: [{ accountId: ACCOUNT, region: REGION }] });
+  });
+  after(() => api.close());
+  const client = () => ecrClient(api, REGION, 1);
+  const repo = (name) => ({ registryId: ACCOUNT, repositoryName: name });
+
+  test('CreateRepository stores every setting; DescribeRepositories returns them', async () => {
+    const created = await client().send(
+      new CreateRepositoryCommand({
+        ...repo('team/created'),
+        imageTagMutability: 'IMMUTABLE_WITH_EXCLUSION',
+        imageTagMutabilityExclusionFilters: [{ filter: 'latest', filterType: 'WILDCARD' }],
+        imageScanningConfiguration: { scanOnPush: true },
+        encryptionConfiguration: { encryptionType: 'KMS', kmsKey: 'alias/ecr' },
+        tags: [{ Key: 'team', Value: 'platform' }],
+      }),
+    );
+    const expected = {
+      repositoryArn: `arn:aws:ecr:${REGION}:${ACCOUNT}:repository/team/created`,
+      registryId: ACCOUNT,
+      repositoryName: 'team/created',
+      repositoryUri: `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/team/created`,
+      imageTagMutability: 'IMMUTABLE_WITH_EXCLUSION',
+      imageTagMutabilityExclusionFilters: [{ filter: 'latest', filterType: 'WILDCARD' }],
+      imageScanningConfiguration: { scanOnPush: true },
+      encryptionConfiguration: { encryptionType: 'KMS', kmsKey: 'alias/ecr' },
+    };
+    assert.deepEqual({ ...created.repository, createdAt: undefined }, { ...expected, createdAt: undefined });
+    assert.ok(created.repository.createdAt instanceof Date);
+    const described = await client().send(
+      new DescribeRepositoriesCommand({ registryId: ACCOUNT, repositoryNames: ['team/created'] }),
+    );
+    assert.deepEqual(described.repositories[0], created.repository);
+    assert.deepEqual(api.repository(ACCOUNT, REGION, 'team/created').tags, [
+      { Key: 'team', Value: 'platform' },
+    ]);
+  });
+
+  test('ECR defaults, and the repositories of the default account without registryId', async () => {
+    const { repository } = await client().send(new CreateRepositoryCommand({ repositoryName: 'plain' }));
+    assert.equal(repository.registryId, '123456789012');
+    assert.equal(repository.imageTagMutability, 'MUTABLE');
+    assert.equal(repository.imageTagMutabilityExclusionFilters, undefined);
+    assert.deepEqual(repository.imageScanningConfiguration, { scanOnPush: false });
+    assert.deepEqual(repository.encryptionConfiguration, { encryptionType: 'AES256' });
+    const listed = await client().send(new DescribeRepositoriesCommand({}));
+    assert.deepEqual(
+      listed.repositories.map((r) => r.repositoryName),
+      ['plain'],
+    );
+  });
+
+  test('errors ECR gives: not found, already exists, bad name, filters without *_WITH_EXCLUSION', async () => {
+    await assert.rejects(
+      client().send(new DescribeRepositoriesCommand({ registryId: ACCOUNT, repositoryNames: ['nope'] })),
+      {
+        name: 'RepositoryNotFoundException',
+        message: /'nope' does not exist in the registry with id '111111111111'/,
+      },
+    );
+    await client().send(new CreateRepositoryCommand(repo('twice')));
+    await assert.rejects(client().send(new CreateRepositoryCommand(repo('twice'))), {
+      name: 'RepositoryAlreadyExistsException',
+    });
+    await assert.rejects(client().send(new CreateRepositoryCommand(repo('Bad_Name'))), {
+      name: 'InvalidParameterException',
+    });
+    await assert.rejects(
+      client().send(
+        new CreateRepositoryCommand({
+          ...repo('filters'),
+          imageTagMutability: 'IMMUTABLE',
+          imageTagMutabilityExclusionFilters: [{ filter: 'latest', filterType: 'WILDCARD' }],
+        }),
+      ),
+      { name: 'InvalidParameterException' },
+    );
+    await assert.rejects(
+      client().send(new PutImageTagMutabilityCommand({ ...repo('nope'), imageTagMutability: 'IMMUTABLE' })),
+      { name: 'RepositoryNotFoundException' },
+    );
+  });
+
+  test('PutImageTagMutability and PutImageScanningConfiguration change the repository', async () => {
+    api.repository(ACCOUNT, REGION, 'settings', {});
+    const mutability = await client().send(
+      new PutImageTagMutabilityCommand({
+        ...repo('settings'),
+        imageTagMutability: 'MUTABLE_WITH_EXCLUSION',
+        imageTagMutabilityExclusionFilters: [{ filter: 'v*', filterType: 'WILDCARD' }],
+      }),
+    );
+    assert.equal(mutability.imageTagMutability, 'MUTABLE_WITH_EXCLUSION');
+    await client().send(
+      new PutImageScanningConfigurationCommand({
+        ...repo('settings'),
+        imageScanningConfiguration: { scanOnPush: true },
+      }),
+    );
+    const record = api.repository(ACCOUNT, REGION, 'settings');
+    assert.equal(record.imageTagMutability, 'MUTABLE_WITH_EXCLUSION');
+    assert.deepEqual(record.exclusionFilters, ['v*']);
+    assert.equal(record.scanOnPush, true);
+    await client().send(
+      new PutImageTagMutabilityCommand({ ...repo('settings'), imageTagMutability: 'MUTABLE' }),
+    );
+    assert.deepEqual(api.repository(ACCOUNT, REGION, 'settings').exclusionFilters, []);
+    assert.throws(
+      () => api.repository(ACCOUNT, REGION, 'settings', { scanonpush: true }),
+      /unknown repository setting/,
+    );
+  });
+
+  test('lifecycle and repository policies: NotFound until set, then ECR-formatted text', async () => {
+    api.repository(ACCOUNT, REGION, 'policies', {});
+    const lifecycle = JSON.stringify({
+      rules: [
+        {
+          rulePriority: 1,
+          selection: { tagStatus: 'any', countType: 'imageCountMoreThan', countNumber: 5 },
+          action: { type: 'expire' },
+        },
+      ],
+    });
+    const policy = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Principal: '*', Action: ['ecr:BatchGetImage'] }],
+    });
+    await assert.rejects(client().send(new GetLifecyclePolicyCommand(repo('policies'))), {
+      name: 'LifecyclePolicyNotFoundException',
+    });
+    await assert.rejects(client().send(new GetRepositoryPolicyCommand(repo('policies'))), {
+      name: 'RepositoryPolicyNotFoundException',
+    });
+    await client().send(
+      new PutLifecyclePolicyCommand({ ...repo('policies'), lifecyclePolicyText: lifecycle }),
+    );
+    await client().send(new SetRepositoryPolicyCommand({ ...repo('policies'), policyText: policy }));
+    const storedLifecycle = (await client().send(new GetLifecyclePolicyCommand(repo('policies'))))
+      .lifecyclePolicyText;
+    const storedPolicy = (await client().send(new GetRepositoryPolicyCommand(repo('policies')))).policyText;
+    // Same JSON, other layout: what a re-run has to recognise as unchanged.
+    assert.notEqual(storedLifecycle, lifecycle);
+    assert.deepEqual(JSON.parse(storedLifecycle), JSON.parse(lifecycle));
+    assert.notEqual(storedPolicy, policy);
+    assert.deepEqual(JSON.parse(storedPolicy), JSON.parse(policy));
+    assert.equal(api.callsOf('PutLifecyclePolicy').length, 1);
+    assert.equal(api.callsOf('SetRepositoryPolicy').length, 1);
+    await assert.rejects(
+      client().send(new PutLifecyclePolicyCommand({ ...repo('policies'), lifecyclePolicyText: '{not json' })),
+      { name: 'InvalidParameterException' },
+    );
+  });
+
+  test('unknown accounts are denied repository calls too when the stand-in denies them', async () => {
+    const strict = await startEcrApi({
+      unknownAccounts: 'deny',
+      accounts: [{ accountId: ACCOUNT, region: REGION }],
+    });
+    try {
+      await assert.rejects(
+        ecrClient(strict).send(
+          new DescribeRepositoriesCommand({ registryId: '999999999999', repositoryNames: ['x'] }),
+        ),
+        { name: 'AccessDeniedException', message: /ecr:DescribeRepositories/ },
+      );
+      await assert.rejects(
+        ecrClient(strict).send(
+          new DescribeRepositoriesCommand({ registryId: ACCOUNT, repositoryNames: ['x'] }),
+        ),
+        { name: 'RepositoryNotFoundException' },
+      );
+    } finally {
+      await strict.close();
+    }
+  });
+});
+
+describe('ECR API stand-in: seeded images', () => {
+  const ACCOUNT = '111111111111';
+  const REGION = 'eu-west-1';
+  const digest = (n) => `sha256:${n.toString(16).padStart(64, '0')}`;
+  let api;
+  before(async () => {
+    api = await startEcrApi({ accounts: [{ accountId: ACCOUNT, region: REGION }] });
+  });
+  after(() => api.close());
+  const client = () => ecrClient(api, REGION, 1);
+  const repo = (name) => ({ registryId: ACCOUNT, repositoryName: name });
+
+  test('DescribeImages pages with maxResults / nextToken, and the SDK paginator reads them all', async () => {
+    api.seedImages(
+      ACCOUNT,
+      REGION,
+      'paged',
+      Array.from({ length: 5 }, (_, n) => ({ digest: digest(n + 1), tags: n % 2 ? [`t${n}`] : [] })),
+    );
+    const first = await client().send(new DescribeImagesCommand({ ...repo('paged'), maxResults: 2 }));
+    assert.equal(first.imageDetails.length, 2);
+    assert.ok(first.nextToken);
+    assert.equal(first.imageDetails[0].imageTags, undefined, 'no imageTags on an untagged image');
+    const digests = [];
+    for await (const page of paginateDescribeImages({ client: client(), pageSize: 2 }, repo('paged'))) {
+      digests.push(...page.imageDetails.map((image) => image.imageDigest));
+    }
+    assert.deepEqual(digests, [1, 2, 3, 4, 5].map(digest));
+    assert.deepEqual(
+      api
+        .callsOf('DescribeImages')
+        .slice(-3)
+        .map((call) => call.body.nextToken === undefined),
+      [true, false, false],
+    );
+    await assert.rejects(client().send(new DescribeImagesCommand({ ...repo('paged'), maxResults: 1001 })), {
+      name: 'InvalidParameterException',
+    });
+    await assert.rejects(client().send(new DescribeImagesCommand(repo('no-such-repo'))), {
+      name: 'RepositoryNotFoundException',
+    });
+  });
+
+  test('ListImages filters by tagStatus; BatchGetImage gives manifests; an index has no config', async () => {
+    const index = {
+      schemaVersion: 2,
+      mediaType: 'application/vnd.oci.image.index.v1+json',
+      manifests: [{ mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: digest(11), size: 1 }],
+    };
+    api.seedImages(ACCOUNT, REGION, 'listed', [
+      { digest: digest(10), tags: ['v1', 'latest'], configDigest: digest(100) },
+      { digest: digest(11), configDigest: digest(101) },
+      { digest: digest(12), tags: ['multi'], manifest: index },
+    ]);
+    const untagged = await client().send(
+      new ListImagesCommand({ ...repo('listed'), filter: { tagStatus: 'UNTAGGED' } }),
+    );
+    assert.deepEqual(untagged.imageIds, [{ imageDigest: digest(11) }]);
+    const tagged = await client().send(
+      new ListImagesCommand({ ...repo('listed'), filter: { tagStatus: 'TAGGED' } }),
+    );
+    assert.equal(tagged.imageIds.length, 3, 'one entry per tag');
+    const got = await client().send(
+      new BatchGetImageCommand({
+        ...repo('listed'),
+        imageIds: [{ imageDigest: digest(10) }, { imageDigest: digest(12) }, { imageDigest: digest(99) }],
+      }),
+    );
+    assert.equal(JSON.parse(got.images[0].imageManifest).config.digest, digest(100));
+    assert.equal(got.images[1].imageManifestMediaType, 'application/vnd.oci.image.index.v1+json');
+    assert.equal(JSON.parse(got.images[1].imageManifest).config, undefined);
+    assert.deepEqual(got.failures, [
+      {
+        imageId: { imageDigest: digest(99) },
+        failureCode: 'ImageNotFound',
+        failureReason: 'Requested image not found',
+      },
+    ]);
+    await assert.rejects(
+      client().send(
+        new BatchGetImageCommand({
+          ...repo('listed'),
+          imageIds: Array.from({ length: 101 }, (_, n) => ({ imageDigest: digest(n) })),
+        }),
+      ),
+      { name: 'InvalidParameterException' },
+      'at most 100 image IDs a call',
+    );
+  });
+
+  test('BatchDeleteImage deletes, refuses a manifest an index still lists, reports unknown ones', async () => {
+    const index = {
+      schemaVersion: 2,
+      mediaType: 'application/vnd.oci.image.index.v1+json',
+      manifests: [{ mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: digest(21), size: 1 }],
+    };
+    api.seedImages(ACCOUNT, REGION, 'cleanup', [
+      { digest: digest(20) },
+      { digest: digest(21) },
+      { digest: digest(22), tags: ['multi'], manifest: index },
+    ]);
+    const res = await client().send(
+      new BatchDeleteImageCommand({
+        ...repo('cleanup'),
+        imageIds: [{ imageDigest: digest(20) }, { imageDigest: digest(21) }, { imageDigest: digest(29) }],
+      }),
+    );
+    assert.deepEqual(res.imageIds, [{ imageDigest: digest(20) }]);
+    assert.deepEqual(
+      res.failures.map((failure) => [failure.imageId.imageDigest, failure.failureCode]),
+      [
+        [digest(21), 'ImageReferencedByManifestList'],
+        [digest(29), 'ImageNotFound'],
+      ],
+    );
+    assert.deepEqual(
+      (await api.images(ACCOUNT, REGION, 'cleanup')).map((image) => image.digest),
+      [digest(21), digest(22)],
+    );
+  });
+});
+
+describe('ECR API stand-in: images of a real registry', () => {
+  const ACCOUNT = '222222222222';
+  const REGION = 'eu-west-1';
+  let registry;
+  let api;
+  before(async () => {
+    registry = await startRegistry();
+    api = await startEcrApi({
+      accounts: [
+        { accountId: ACCOUNT, region: REGION, proxyEndpoint: registry.url, password: registry.password },
+      ],
+    });
+  });
+  after(async () => {
+    await api?.close();
+    await registry?.close();
+  });
+  const client = () => ecrClient(api, REGION, 1);
+  const repo = (name) => ({ registryId: ACCOUNT, repositoryName: name });
+  const untaggedDigests = async (name) =>
+    (
+      await client().send(new ListImagesCommand({ ...repo(name), filter: { tagStatus: 'UNTAGGED' } }))
+    ).imageIds.map((id) => id.imageDigest);
+
+  test('pushed images are listed with their tags, and their manifests name their config', async () => {
+    const { repository } = await client().send(new CreateRepositoryCommand(repo('pushed')));
+    assert.equal(repository.repositoryUri, `${registry.host}/pushed`);
+    const one = await pushMinimalImage(registry, 'pushed', 'v1', { labels: { n: '1' } });
+    await pushMinimalImage(registry, 'pushed', 'latest', { labels: { n: '1' } });
+    const two = await pushMinimalImage(registry, 'pushed', 'v2', { labels: { n: '2' } });
+    const { imageDetails } = await client().send(new DescribeImagesCommand(repo('pushed')));
+    const tagsOf = Object.fromEntries(imageDetails.map((image) => [image.imageDigest, image.imageTags]));
+    assert.deepEqual(tagsOf, { [one]: ['latest', 'v1'], [two]: ['v2'] });
+    const { images } = await client().send(
+      new BatchGetImageCommand({ ...repo('pushed'), imageIds: [{ imageDigest: one }] }),
+    );
+    const config = JSON.parse(images[0].imageManifest).config.digest;
+    assert.equal(config, (await getManifest(registry, 'pushed', 'v1')).manifest.config.digest);
+  });
+
+  test('a manifest that lost its last tag is listed untagged and can be deleted', async () => {
+    await client().send(new CreateRepositoryCommand(repo('moved')));
+    const old = await pushMinimalImage(registry, 'moved', 'latest', { labels: { n: 'old' } });
+    await client().send(new DescribeImagesCommand(repo('moved')));
+    const current = await pushMinimalImage(registry, 'moved', 'latest', { labels: { n: 'new' } });
+    assert.deepEqual(await untaggedDigests('moved'), [old]);
+    const res = await client().send(
+      new BatchDeleteImageCommand({ ...repo('moved'), imageIds: [{ imageDigest: old }] }),
+    );
+    assert.deepEqual(res.imageIds, [{ imageDigest: old }]);
+    assert.equal(await getManifest(registry, 'moved', old), null, 'gone from the registry');
+    assert.deepEqual(await untaggedDigests('moved'), []);
+    assert.deepEqual(
+      (await api.images(ACCOUNT, REGION, 'moved')).map((image) => [image.digest, image.tags]),
+      [[current, ['latest']]],
+    );
+  });
+
+  test("an index's platform manifests are untagged images that cannot be deleted while it lists them", async () => {
+    await client().send(new CreateRepositoryCommand(repo('multi')));
+    const child = await pushMinimalImage(registry, 'multi', 'child', { labels: { n: 'amd64' } });
+    const childManifest = await getManifest(registry, 'multi', child);
+    const index = JSON.stringify({
+      schemaVersion: 2,
+      mediaType: 'application/vnd.oci.image.index.v1+json',
+      manifests: [
+        {
+          mediaType: childManifest.mediaType,
+          digest: child,
+          size: Buffer.byteLength(JSON.stringify(childManifest.manifest)),
+          platform: { os: 'linux', architecture: 'amd64' },
+        },
+      ],
+    });
+    const put = await registryFetch(registry, '/v2/multi/manifests/v1', {
+      method: 'PUT',
+      headers: { 'content-type': 'application/vnd.oci.image.index.v1+json' },
+      body: index,
+    });
+    assert.equal(put.status, 201, await put.text());
+    // Move the child's own tag away, so only the index refers to it.
+    await pushMinimalImage(registry, 'multi', 'child', { labels: { n: 'other' } });
+    assert.deepEqual(await untaggedDigests('multi'), [child]);
+    const res = await client().send(
+      new BatchDeleteImageCommand({ ...repo('multi'), imageIds: [{ imageDigest: child }] }),
+    );
+    assert.equal(res.failures[0].failureCode, 'ImageReferencedByManifestList');
+    assert.ok(await getManifest(registry, 'multi', child), 'still in the registry');
   });
 });
 

@@ -33,6 +33,7 @@ export function clientOptions(
     requestHandler: new NodeHttpHandler({
       connectionTimeout: CONNECTION_TIMEOUT_MS,
       requestTimeout: REQUEST_TIMEOUT_MS,
+      throwOnRequestTimeout: true,
       ...(proxy ? createProxyAgents(proxy) : {}),
     }),
   };

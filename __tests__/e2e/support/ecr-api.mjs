@@ -3,46 +3,19 @@
 // records every call and can misbehave on demand so retry and error paths are testable end to end.
 import { randomBytes, randomUUID } from 'node:crypto';
 import http from 'node:http';
+import { AwsError, DEFAULT_ACCOUNT, errors } from './ecr-api-errors.mjs';
+import { imageHandlers, listImageRecords, seedImages } from './ecr-api-images.mjs';
+import { createRepositoryStore, repositoryHandlers } from './ecr-api-repositories.mjs';
+
+export { AwsError, DEFAULT_ACCOUNT, errors };
 
 export const ECR_TARGET_PREFIX = 'AmazonEC2ContainerRegistry_V20150921';
 export const ECR_PUBLIC_TARGET_PREFIX = 'SpencerFrontendService';
-export const DEFAULT_ACCOUNT = '123456789012';
 export const TOKEN_TTL_SECONDS = 12 * 60 * 60;
 
 const SERVICES = { [ECR_TARGET_PREFIX]: 'ecr', [ECR_PUBLIC_TARGET_PREFIX]: 'ecr-public' };
 const JSON_CONTENT_TYPE = 'application/x-amz-json-1.1';
 const MAX_BODY_BYTES = 1024 * 1024;
-
-/** An error the stand-in answers in AWS JSON form; throw it from a handler. */
-export class AwsError extends Error {
-  constructor(type, message, status = 400, extra = {}) {
-    super(message);
-    this.type = type;
-    this.status = status;
-    this.extra = extra;
-  }
-}
-
-export const errors = {
-  throttling: () => new AwsError('ThrottlingException', 'Rate exceeded', 400),
-  server: () => new AwsError('ServerException', 'Internal server error (injected)', 500),
-  unavailable: () => new AwsError('ServiceUnavailableException', 'Service unavailable (injected)', 503),
-  expiredToken: () =>
-    new AwsError('ExpiredTokenException', 'The security token included in the request is expired', 400),
-  unrecognizedClient: () =>
-    new AwsError(
-      'UnrecognizedClientException',
-      'The security token included in the request is invalid.',
-      400,
-    ),
-  accessDenied: (operation) =>
-    new AwsError(
-      'AccessDeniedException',
-      `User: arn:aws:iam::${DEFAULT_ACCOUNT}:user/e2e is not authorized to perform: ecr:${operation}`,
-      400,
-    ),
-  invalidParameter: (message) => new AwsError('InvalidParameterException', message, 400),
-};
 
 const NO_FAULTS = Object.freeze({
   reset: 0,
@@ -87,8 +60,8 @@ function authToken(password) {
 
 /**
  * Handlers keyed by service, then operation. Each gets a context and returns the response body or
- * throws an AwsError. Later scenarios add operations (DescribeRepositories, CreateRepository, ...)
- * through `start({ handlers })` or `api.setHandler()`.
+ * throws an AwsError. Scenarios replace or add operations through `start({ handlers })` or
+ * `api.setHandler()`; wrapping a default one (`defaultHandlers.ecr.X(ctx)`) keeps its behaviour.
  */
 export const defaultHandlers = {
   ecr: {
@@ -117,6 +90,8 @@ export const defaultHandlers = {
         }),
       };
     },
+    ...repositoryHandlers,
+    ...imageHandlers,
   },
   'ecr-public': {
     GetAuthorizationToken(ctx) {
@@ -203,10 +178,19 @@ export async function start(options = {}) {
       }
       return account;
     },
+    /** The account configured or synthesized so far, without synthesizing one. */
+    knownAccount: (accountId, region) => accounts.get(`${accountId}/${region}`),
     issue(password) {
       issued.add(password);
       issued.add(authToken(password));
     },
+    repositories: createRepositoryStore({
+      registryHost: (accountId, region) =>
+        new URL(
+          accounts.get(`${accountId}/${region}`)?.proxyEndpoint ??
+            `https://${accountId}.dkr.ecr.${region}.amazonaws.com`,
+        ).host,
+    }),
   };
 
   function addAccount({ accountId, region, proxyEndpoint, password }) {
@@ -354,6 +338,31 @@ export async function start(options = {}) {
     account: (accountId, region) => state.account(accountId, region),
     get publicPassword() {
       return state.publicPassword;
+    },
+    /**
+     * A repository's record (settings, policies, seeded images), or undefined when it does not exist.
+     * With `settings`, creates it or changes those settings first: `imageTagMutability`,
+     * `exclusionFilters`, `scanOnPush`, `encryption` ({ encryptionType, kmsKey }), `tags`
+     * ([{ Key, Value }]), `lifecyclePolicy` and `repositoryPolicy` (text, as GetX would return it).
+     */
+    repository(accountId, region, name, settings) {
+      return settings === undefined
+        ? state.repositories.get(accountId, region, name)
+        : state.repositories.seed(accountId, region, name, settings);
+    },
+    /**
+     * Adds images only the stand-in knows of (creating the repository if needed), e.g. untagged ones
+     * a registry cannot list: `[{ digest, tags?, configDigest?, manifest?, mediaType?, pushedAt? }]`.
+     */
+    seedImages(accountId, region, name, images) {
+      seedImages(state.repositories.seed(accountId, region, name), images);
+    },
+    /** The repository's images as DescribeImages sees them (registry and seeded), by digest. */
+    async images(accountId, region, name) {
+      const record = state.repositories.get(accountId, region, name);
+      if (!record) return [];
+      const images = await listImageRecords(state, record);
+      return images.map(({ digest, tags, mediaType, manifest }) => ({ digest, tags, mediaType, manifest }));
     },
     /** Per-test scratch space shared with handlers (ctx.state.data). */
     data: state.data,

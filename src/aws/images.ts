@@ -1,0 +1,168 @@
+/**
+ * The images in a repository: what the tag planner needs to know about them (tags, and the config digest
+ * that says two manifests hold the same image), and the clean-up of untagged ones.
+ */
+import {
+  BatchDeleteImageCommand,
+  BatchGetImageCommand,
+  paginateDescribeImages,
+  paginateListImages,
+  type ECRClient,
+} from '@aws-sdk/client-ecr';
+import type { ExistingImage } from '../plan/index.js';
+import { ecrCall, repositoryIdOf, type RepositoryTarget } from './repository.js';
+
+/** ECR takes at most 100 image IDs in one BatchGetImage or BatchDeleteImage. */
+export const IMAGE_BATCH_SIZE = 100;
+/** The largest page DescribeImages and ListImages give: fewer calls on big repositories. */
+const PAGE_SIZE = 1000;
+
+/**
+ * Every manifest format ECR stores. Asking for all of them gets each manifest as it was pushed: without an
+ * index type in the list ECR may answer an index with one of its platform manifests instead.
+ */
+const MANIFEST_MEDIA_TYPES = [
+  'application/vnd.docker.distribution.manifest.v2+json',
+  'application/vnd.docker.distribution.manifest.list.v2+json',
+  'application/vnd.oci.image.manifest.v1+json',
+  'application/vnd.oci.image.index.v1+json',
+];
+
+export interface ConfigDigestsOptions extends RepositoryTarget {
+  /** Manifest digests to look up. */
+  digests: readonly string[];
+}
+
+export interface DeleteUntaggedOptions extends RepositoryTarget {
+  /** List what would be deleted and delete nothing. */
+  dryRun: boolean;
+  /** Untagged digests to leave alone: the platform manifests a tagged index still refers to. */
+  keep?: ReadonlySet<string>;
+}
+
+export interface DeleteFailure {
+  digest: string;
+  /** ECR's failure code and reason, e.g. `ImageReferencedByManifestList: ...`. */
+  reason: string;
+}
+
+export interface UntaggedCleanup {
+  /** Untagged digests, minus the ones kept: what was (or, in a dry run, would be) deleted. */
+  found: string[];
+  deleted: string[];
+  /** Images ECR refused to delete; reported, not thrown, so one stuck image does not fail the push. */
+  failures: DeleteFailure[];
+}
+
+/** Every image in the repository with its tags, over all DescribeImages pages. */
+export async function listImages(client: ECRClient, target: RepositoryTarget): Promise<ExistingImage[]> {
+  return ecrCall(client, target, 'ecr:DescribeImages', async () => {
+    const images: ExistingImage[] = [];
+    const pages = paginateDescribeImages(
+      { client, pageSize: PAGE_SIZE, stopOnSameToken: true },
+      repositoryIdOf(target),
+    );
+    for await (const page of pages) {
+      for (const detail of page.imageDetails ?? []) {
+        if (detail.imageDigest) images.push({ digest: detail.imageDigest, tags: detail.imageTags ?? [] });
+      }
+    }
+    return images;
+  });
+}
+
+/**
+ * Manifest digest → the digest of the image config it names. An index (multi-platform) has no config of its
+ * own and is left out, as are digests ECR no longer has.
+ */
+export async function configDigests(
+  client: ECRClient,
+  options: ConfigDigestsOptions,
+): Promise<Map<string, string>> {
+  const found = new Map<string, string>();
+  for (const batch of batches([...new Set(options.digests)])) {
+    const response = await ecrCall(client, options, 'ecr:BatchGetImage', () =>
+      client.send(
+        new BatchGetImageCommand({
+          ...repositoryIdOf(options),
+          imageIds: batch.map((imageDigest) => ({ imageDigest })),
+          acceptedMediaTypes: MANIFEST_MEDIA_TYPES,
+        }),
+      ),
+    );
+    for (const image of response.images ?? []) {
+      const digest = image.imageId?.imageDigest;
+      const config = configDigestOf(image.imageManifest);
+      if (digest !== undefined && config !== undefined) found.set(digest, config);
+    }
+  }
+  return found;
+}
+
+/** Deletes the repository's untagged images, except those in `keep`, in batches ECR accepts. */
+export async function deleteUntaggedImages(
+  client: ECRClient,
+  options: DeleteUntaggedOptions,
+): Promise<UntaggedCleanup> {
+  const keep = options.keep ?? new Set<string>();
+  const found = (await listUntaggedDigests(client, options)).filter((digest) => !keep.has(digest));
+  const cleanup: UntaggedCleanup = { found, deleted: [], failures: [] };
+  if (options.dryRun) return cleanup;
+  for (const batch of batches(found)) {
+    const response = await ecrCall(client, options, 'ecr:BatchDeleteImage', () =>
+      client.send(
+        new BatchDeleteImageCommand({
+          ...repositoryIdOf(options),
+          imageIds: batch.map((imageDigest) => ({ imageDigest })),
+        }),
+      ),
+    );
+    for (const { imageDigest } of response.imageIds ?? []) {
+      if (imageDigest !== undefined) cleanup.deleted.push(imageDigest);
+    }
+    for (const failure of response.failures ?? []) {
+      cleanup.failures.push({
+        digest: failure.imageId?.imageDigest ?? '(no digest given)',
+        reason: [failure.failureCode, failure.failureReason].filter(Boolean).join(': ') || 'no reason given',
+      });
+    }
+  }
+  return cleanup;
+}
+
+async function listUntaggedDigests(client: ECRClient, target: RepositoryTarget): Promise<string[]> {
+  return ecrCall(client, target, 'ecr:ListImages', async () => {
+    const digests = new Set<string>();
+    const pages = paginateListImages(
+      { client, pageSize: PAGE_SIZE, stopOnSameToken: true },
+      { ...repositoryIdOf(target), filter: { tagStatus: 'UNTAGGED' } },
+    );
+    for await (const page of pages) {
+      for (const { imageDigest } of page.imageIds ?? []) {
+        if (imageDigest !== undefined) digests.add(imageDigest);
+      }
+    }
+    return [...digests];
+  });
+}
+
+/** The config digest of an image manifest; undefined for an index, or text that is not a manifest. */
+export function configDigestOf(manifestText: string | undefined): string | undefined {
+  if (manifestText === undefined) return undefined;
+  let manifest: unknown;
+  try {
+    manifest = JSON.parse(manifestText);
+  } catch {
+    return undefined;
+  }
+  if (typeof manifest !== 'object' || manifest === null || !('config' in manifest)) return undefined;
+  const { config } = manifest;
+  if (typeof config !== 'object' || config === null || !('digest' in config)) return undefined;
+  return typeof config.digest === 'string' ? config.digest : undefined;
+}
+
+function batches<T>(items: readonly T[], size = IMAGE_BATCH_SIZE): T[][] {
+  const result: T[][] = [];
+  for (let start = 0; start < items.length; start += size) result.push(items.slice(start, start + size));
+  return result;
+}
