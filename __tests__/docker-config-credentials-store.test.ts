@@ -173,6 +173,46 @@ describe('config.json round trip', () => {
     expect(await fs.readdir(dir)).toEqual(['config.json']);
   });
 
+  test.each<[string, boolean]>([
+    ['an existing config.json', true],
+    ['a config.json still to be created', false],
+  ])('the undo record is persisted before %s is written', async (_name, exists) => {
+    const original = exists ? await fixtureText('tabs') : undefined;
+    if (original !== undefined) await fs.writeFile(configFile(), original);
+    const seenByPersist: (string | undefined)[] = [];
+    await storeCredentials(dir, [login(STALE), login(NEW)], async (record) => {
+      seenByPersist.push(await fs.readFile(configFile(), 'utf8').catch(() => undefined));
+      await persist(record);
+    });
+    expect(seenByPersist).toEqual([original]);
+    expect(persisted).toHaveLength(1);
+    expect(persisted[0]).toMatchObject({ createdFile: !exists, hadAuthsKey: exists });
+    expect(persisted[0]!.fileChanges.map((change) => change.host)).toEqual([STALE, NEW]);
+  });
+
+  test.each<[string, boolean]>([
+    ['an existing config.json', true],
+    ['no config.json', false],
+  ])(
+    'killed between persisting and writing (%s): the record undoes nothing, byte for byte',
+    async (_name, exists) => {
+      const original = exists ? await fixtureText('4 spaces, no final newline') : undefined;
+      if (original !== undefined) await fs.writeFile(configFile(), original);
+      const killed = new Error('killed');
+      await expect(
+        storeCredentials(dir, [login(STALE), login(NEW)], async (record) => {
+          await persist(record);
+          throw killed; // as far as config.json goes, the same as a kill right after the undo record
+        }),
+      ).rejects.toBe(killed);
+      expect(await fs.readFile(configFile(), 'utf8').catch(() => undefined)).toBe(original);
+
+      expect(await undoCredentials(persisted.at(-1)!)).toEqual({ undone: [], leftAlone: [] });
+      expect(await fs.readFile(configFile(), 'utf8').catch(() => undefined)).toBe(original);
+      expect(await fs.readdir(dir)).toEqual(exists ? ['config.json'] : []);
+    },
+  );
+
   test('no logins: nothing written, nothing persisted', async () => {
     const record = await storeCredentials(dir, [], persist);
     expect(record.fileChanges).toEqual([]);
@@ -199,7 +239,7 @@ describe('credential helpers', () => {
       { host: STALE, helper: 'fake', previous: { username: 'previous-user', secret: 'previous-secret' } },
       { host: NEW, helper: 'fake' },
     ]);
-    // persisted after each helper write, so a failure half-way can still be undone
+    // persisted before each helper write, so a failure or a kill half-way can still be undone
     expect(persisted.map((snapshot) => snapshot.helperChanges.length)).toEqual([1, 2]);
     expect((await helper!.argv()).join('\n')).not.toMatch(/pw-/);
 
@@ -211,6 +251,22 @@ describe('credential helpers', () => {
     });
     expect(await helper!.stored(NEW)).toBeUndefined();
     expect(await fs.readFile(configFile(), 'utf8')).toBe(original);
+  });
+
+  test('each helper change is persisted before the helper stores the credentials', async () => {
+    await fs.writeFile(configFile(), '{"credsStore": "fake"}');
+    await helper!.seed(STALE, 'previous-user', 'previous-secret');
+    const storedWhenPersisted: (string | undefined)[] = [];
+    await storeCredentials(dir, [login(STALE), login(NEW)], async (record) => {
+      const last = record.helperChanges.at(-1)!;
+      storedWhenPersisted.push((await helper!.stored(last.host))?.Secret);
+      await persist(record);
+    });
+    expect(storedWhenPersisted).toEqual(['previous-secret', undefined]);
+    expect(persisted.map((snapshot) => snapshot.helperChanges.map((change) => change.host))).toEqual([
+      [STALE],
+      [STALE, NEW],
+    ]);
   });
 
   test('credHelpers for one host, config.json for the others', async () => {

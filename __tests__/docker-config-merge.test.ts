@@ -156,6 +156,15 @@ describe('removeAuths', () => {
       leftAlone: [],
     },
     {
+      name: 'an entry holding again what it held before (our write never happened): nothing to do',
+      before: { auths: { [HOST]: { auth: 'b2xk', identitytoken: 't' } } },
+      logins: [login(HOST)],
+      meanwhile: () => ({ auths: { [HOST]: { auth: 'b2xk', identitytoken: 't' } } }),
+      after: { auths: { [HOST]: { auth: 'b2xk', identitytoken: 't' } } },
+      undone: [],
+      leftAlone: [],
+    },
+    {
       name: 'other keys changed meanwhile are kept',
       before: { auths: {} },
       logins: [login(HOST)],

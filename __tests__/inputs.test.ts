@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, jest, test } from '@jest/globals';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { InputError } from '../src/errors.js';
@@ -468,5 +469,117 @@ describe('docker-config', () => {
     expect(inputsWith({ 'docker-config': value }, { AWS_REGION: 'eu-west-1', ...env }).dockerConfig).toEqual(
       expected,
     );
+  });
+
+  test.each<[string, Inputs['dockerConfig']['kind']]>([
+    ['Isolated', 'isolated'],
+    ['ISOLATED', 'isolated'],
+    [' isolated\t', 'isolated'],
+    ['Default', 'default'],
+    [' DEFAULT ', 'default'],
+  ])("'%s' is the keyword, whatever its case", (value, kind) => {
+    const env = { RUNNER_TEMP: '/runner/tmp', HOME: '/home/u', GITHUB_WORKSPACE: '/ws' };
+    expect(parseDockerConfig(value, env).kind).toBe(kind);
+    expect(
+      inputsWith({ 'docker-config': value }, { AWS_REGION: 'eu-west-1', ...env }).dockerConfig.kind,
+    ).toBe(kind);
+    expect(stdout.join('')).not.toContain('::warning::');
+  });
+
+  describe('a directory inside the workspace', () => {
+    let root: string;
+    beforeEach(() => {
+      root = mkdtempSync(path.join(os.tmpdir(), 'inputs-docker-config-'));
+      mkdirSync(path.join(root, 'ws', 'linked-from-outside'), { recursive: true });
+      symlinkSync(path.join(root, 'ws', 'linked-from-outside'), path.join(root, 'link'));
+    });
+    afterEach(() => {
+      rmSync(root, { recursive: true, force: true });
+    });
+
+    const at = (text: string) => text.replace('<root>', root);
+    /** GITHUB_WORKSPACE is <root>/ws, unless `extra` says otherwise. */
+    const envWith = (extra: Env): Env => {
+      const env: Env = { GITHUB_WORKSPACE: path.join(root, 'ws') };
+      for (const [name, text] of Object.entries(extra)) env[name] = text === undefined ? undefined : at(text);
+      return env;
+    };
+    const warning = (dir: string) =>
+      `::warning::docker-config: ${dir} is inside the workspace (GITHUB_WORKSPACE)`;
+
+    test.each<[string, string, Env]>([
+      ['a relative path', '.docker-ci', {}],
+      ['an absolute path', '<root>/ws/sub/.docker', {}],
+      ['the workspace itself', '<root>/ws', {}],
+      ['a link from outside into it', '<root>/link', {}],
+      ['DOCKER_CONFIG, for default', 'default', { DOCKER_CONFIG: '<root>/ws/.docker' }],
+    ])('%s: a warning that suggests isolated', (_name, value, extra) => {
+      const choice = parseDockerConfig(at(value), envWith(extra));
+      if (choice.kind === 'isolated') throw new Error('expected a directory of its own');
+      const printed = stdout.join('');
+      expect(printed).toContain(warning(choice.dir));
+      expect(printed).toContain(
+        "can end up in the context of a 'docker build .' or in an uploaded artifact. " +
+          "Use 'docker-config: isolated', or a directory outside the checkout.",
+      );
+      expect(printed.match(/::warning::/g)).toHaveLength(1);
+    });
+
+    test.each<[string, string, Env]>([
+      ['a path outside', '<root>/elsewhere', {}],
+      ['a sibling that shares its name as a prefix', '<root>/ws-other', {}],
+      ['no workspace known', 'cfg', { GITHUB_WORKSPACE: undefined }],
+      ['isolated', 'isolated', { RUNNER_TEMP: '<root>/ws/tmp' }],
+      ['default, ~/.docker outside', 'default', { HOME: '<root>/home' }],
+    ])('%s: no warning', (_name, value, extra) => {
+      parseDockerConfig(at(value), envWith(extra));
+      expect(stdout.join('')).not.toContain('::warning::');
+    });
+  });
+
+  describe('a path that is not a directory', () => {
+    let root: string;
+    beforeEach(() => {
+      root = mkdtempSync(path.join(os.tmpdir(), 'inputs-docker-config-'));
+      writeFileSync(path.join(root, 'config.json'), '{}');
+      symlinkSync(path.join(root, 'missing'), path.join(root, 'dangling'));
+    });
+    afterEach(() => {
+      rmSync(root, { recursive: true, force: true });
+    });
+
+    test.each<[string, string, RegExp]>([
+      ['a file', 'config.json', /expected a directory, but .* is a file/],
+      ['under a file', 'config.json/sub', /expected a directory, but .* is a file/],
+      [
+        'a link to nothing',
+        'dangling',
+        /expected a directory, but .* is a symbolic link to a path that does not exist/,
+      ],
+    ])('%s: refused as the input', (_name, name, accepted) => {
+      const value = path.join(root, name);
+      const error = errorOf(() => inputsWith({ 'docker-config': value }, { AWS_REGION: 'eu-west-1' }));
+      expect(error.input).toBe('docker-config');
+      expect(error.value).toBe(value);
+      expect(error.message).toMatch(accepted);
+    });
+
+    test('DOCKER_CONFIG naming a file: refused as DOCKER_CONFIG', () => {
+      const file = path.join(root, 'config.json');
+      const error = errorOf(() => parseDockerConfig('', { DOCKER_CONFIG: file }));
+      expect(error.input).toBe('DOCKER_CONFIG');
+      expect(error.value).toBe(file);
+      expect(error.message).toMatch(/expected a directory, but .* is a file/);
+    });
+
+    test.each<[string, string]>([
+      ['an existing directory', '.'],
+      ['a directory still to be created', 'a/b/c'],
+    ])('%s: accepted', (_name, name) => {
+      expect(parseDockerConfig(path.join(root, name), {})).toEqual({
+        kind: 'path',
+        dir: path.join(root, name),
+      });
+    });
   });
 });

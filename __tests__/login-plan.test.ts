@@ -35,7 +35,9 @@ const login = (host: string, account: string | undefined, region: string) => ({
 });
 
 describe('planLogins', () => {
-  test.each<[string, RegistrySpec[], RegistryCredentials[], LoginPlan]>([
+  test.each<
+    [string, RegistrySpec[], RegistryCredentials[], Pick<LoginPlan, 'logins' | 'registries' | 'expiresAt'>]
+  >([
     [
       'an account ID: the proxyEndpoint host',
       [spec(A, 'eu-west-1')],
@@ -118,7 +120,8 @@ describe('planLogins', () => {
       },
     ],
   ])('%s', (_name, specs, credentials, expected) => {
-    expect(planLogins(specs, credentials)).toEqual(expected);
+    const { logins, registries, expiresAt } = planLogins(specs, credentials);
+    expect({ logins, registries, expiresAt }).toEqual(expected);
   });
 
   test.each<[string, RegistrySpec[], RegistryCredentials[], string]>([
@@ -146,6 +149,19 @@ describe('planLogins', () => {
   });
 });
 
+describe('planLogins: repository targets', () => {
+  test('one target per registry asked for, with the host it is known by; accounts per region', () => {
+    const dual = spec(`${A}.dkr-ecr.eu-west-1.on.aws`);
+    const plain = spec(A, 'eu-west-1');
+    const plan = planLogins([dual, plain], [creds(A, 'eu-west-1')]);
+    expect(plan.targets).toEqual([
+      { spec: dual, host: `${A}.dkr-ecr.eu-west-1.on.aws` },
+      { spec: plain, host: std(A, 'eu-west-1') },
+    ]);
+    expect(plan.accounts.get('eu-west-1')).toBe(A);
+  });
+});
+
 describe('planPublicLogin', () => {
   test('public.ecr.aws, its token and expiry', () => {
     const credentials: RegistryCredentials = {
@@ -155,7 +171,7 @@ describe('planPublicLogin', () => {
       password: 'pub',
       expiresAt: EARLY,
     };
-    expect(planPublicLogin(credentials)).toEqual({
+    expect(planPublicLogin(credentials)).toMatchObject({
       logins: [{ host: 'public.ecr.aws', username: 'AWS', password: 'pub' }],
       registries: ['public.ecr.aws'],
       expiresAt: EARLY,

@@ -1,5 +1,12 @@
 import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
-import { ECRClient, GetAuthorizationTokenCommand } from '@aws-sdk/client-ecr';
+import {
+  CreateRepositoryCommand,
+  DescribeImagesCommand,
+  DescribeRepositoriesCommand,
+  ECRClient,
+  GetAuthorizationTokenCommand,
+  RepositoryNotFoundException,
+} from '@aws-sdk/client-ecr';
 import {
   ECRPUBLICClient,
   GetAuthorizationTokenCommand as GetPublicAuthorizationTokenCommand,
@@ -199,8 +206,74 @@ describe('main: outputs, docker config and state', () => {
   });
 });
 
+/** A repository in the mocked ECR, as DescribeRepositories returns it, with these tags on one image. */
+function mockRepository(mutability: 'MUTABLE' | 'IMMUTABLE', tags: string[] = []): void {
+  ecr
+    .on(DescribeRepositoriesCommand)
+    .callsFake((input: { repositoryNames: string[]; registryId?: string }) => ({
+      repositories: [
+        {
+          repositoryName: input.repositoryNames[0],
+          registryId: input.registryId ?? A,
+          repositoryUri: `${input.registryId ?? A}.dkr.ecr.eu-west-1.amazonaws.com/${input.repositoryNames[0]}`,
+          repositoryArn: `arn:aws:ecr:eu-west-1:${input.registryId ?? A}:repository/${input.repositoryNames[0]}`,
+          imageTagMutability: mutability,
+        },
+      ],
+    }));
+  ecr.on(DescribeImagesCommand).resolves({
+    imageDetails: tags.length > 0 ? [{ imageDigest: 'sha256:old', imageTags: tags }] : [],
+  });
+}
+
+describe('main: repository', () => {
+  test('an immutable repository: moving tags are dropped from the outputs, with a warning', async () => {
+    mockRepository('IMMUTABLE', ['main']);
+    env.setInputs({ registries: A, repository: 'team/app' });
+    await runMain();
+
+    const outputs = await env.outputs();
+    expect(outputs['tag-names']).toBe('sha-0123456');
+    expect(outputs['repository-uri']).toBe(`${HOST_A}/team/app`);
+    expect(outputs['repository-created']).toBe('false');
+    expect(printed()).toMatch(/::warning::.*skipped main/);
+    const policy = JSON.parse(outputs['iam-policy']!) as {
+      Statement: { Action: string[]; Resource: unknown }[];
+    };
+    const actions = policy.Statement.flatMap((statement) => statement.Action);
+    expect(actions).toEqual(
+      expect.arrayContaining(['ecr:GetAuthorizationToken', 'ecr:DescribeRepositories', 'ecr:PutImage']),
+    );
+    expect(JSON.stringify(policy)).toContain(`arn:aws:ecr:eu-west-1:${A}:repository/team/app`);
+    expect(ecr).not.toHaveReceivedCommand(CreateRepositoryCommand);
+  });
+
+  test('on-immutable: fail stops the step, naming the tag', async () => {
+    mockRepository('IMMUTABLE', ['main']);
+    env.setInputs({ registries: A, repository: 'team/app', 'on-immutable': 'fail' });
+    await expect(runMain()).rejects.toThrow(/'main'/);
+  });
+
+  test('a missing repository without create-repository: the fix is named', async () => {
+    ecr
+      .on(DescribeRepositoriesCommand)
+      .rejects(new RepositoryNotFoundException({ message: 'none', $metadata: {} }));
+    env.setInputs({ registries: A, repository: 'team/app' });
+    await expect(runMain()).rejects.toThrow(/create-repository: true/);
+  });
+
+  test('without a repository no repository call is made and the policy is login only', async () => {
+    env.setInputs({ registries: A });
+    await runMain();
+    expect(ecr).not.toHaveReceivedCommand(DescribeRepositoriesCommand);
+    const policy = JSON.parse((await env.outputs())['iam-policy']!) as { Statement: { Action: string[] }[] };
+    expect(policy.Statement.flatMap((statement) => statement.Action)).toEqual(['ecr:GetAuthorizationToken']);
+  });
+});
+
 describe('main: tags and labels', () => {
   test('full references for every registry, metadata-action outputs, OCI build args', async () => {
+    mockRepository('MUTABLE');
     env.setInputs({
       registries: `${A}\n${DUAL_B}`,
       repository: 'team/app',

@@ -158,6 +158,36 @@ describe('post after a main that failed', () => {
     expect(await fs.readFile(configFile(), 'utf8')).toBe(original);
   });
 
+  test('docker-config naming a file: refused with the inputs, before any AWS call', async () => {
+    const file = path.join(env.root, 'docker-config.json');
+    await fs.writeFile(file, '{}');
+    env.setInputs({ registries: A, 'docker-config': file });
+    await expect(runMain()).rejects.toThrow(
+      `Input 'docker-config': '${file}' is not valid; expected a directory, but ${file} is a file`,
+    );
+    expect(ecr.calls()).toHaveLength(0);
+    await env.enterPost();
+    await expect(runPost()).resolves.toBeUndefined();
+    expect(await fs.readFile(file, 'utf8')).toBe('{}');
+  });
+
+  test('killed after saving its undo record, before writing config.json: post changes nothing', async () => {
+    const original = await writeDockerConfig(); // holds an older entry for A
+    env.setInputs({ registries: `${A},${B}` });
+    await runMain();
+    const { undoFile } = await env.state();
+    const record = JSON.parse(await fs.readFile(undoFile!, 'utf8')) as { fileChanges: { host: string }[] };
+    expect(record.fileChanges.map((change) => change.host)).toEqual([HOST_A, HOST_B]);
+    // The undo record is saved first: the config as a kill right after that leaves it.
+    await fs.writeFile(configFile(), original);
+
+    await env.enterPost();
+    await runPost();
+    expect(await fs.readFile(configFile(), 'utf8')).toBe(original);
+    expect(printed()).not.toMatch(/Logged out|Left /);
+    await expect(fs.access(undoFile!)).rejects.toThrow();
+  });
+
   test('an undo record that cannot be read: the step fails, and the isolated directory is still deleted', async () => {
     env.setInputs({ registries: A, 'docker-config': 'isolated' });
     await runMain();

@@ -69,6 +69,10 @@ try {
     repository: 'demo/app',
     'docker-config': 'isolated',
     tags: 'type=sha\ntype=branch\ntype=raw,value=demo-{{run_number}}',
+    'create-repository': 'true',
+    'tag-mutability': 'IMMUTABLE_WITH_EXCLUSION',
+    'tag-mutability-exclusions': 'main',
+    'lifecycle-policy': 'keep=30, untagged-days=7',
   };
   console.log('Inputs:', inputs);
 
@@ -80,6 +84,8 @@ try {
   heading('Outputs');
   for (const [name, value] of Object.entries(main.outputs))
     console.log(`${name}: ${value.replaceAll('\n', '\n  ')}`);
+  heading('Job summary (GITHUB_STEP_SUMMARY)');
+  console.log(main.summary || '(empty)');
   heading('Exported to later steps');
   console.log(main.exportedEnv);
 

@@ -9,6 +9,7 @@ import type { MetadataInputs } from './inputs.js';
 import { ociBuildArgs, ociLabels, type Labels } from './labels.js';
 import { metadataOutputs } from './metadata.js';
 import { resolveTags, type TagResolution } from './tags/resolve.js';
+import type { ResolvedTag } from './tags/types.js';
 
 export interface ImageMetadata {
   context: GitContext;
@@ -35,13 +36,15 @@ export function resolveImageMetadata(
   return { context, resolution, labels, buildArgs: ociBuildArgs(labels) };
 }
 
+/** `tags`: the tags left after the repository plan (all of them when no repository is managed). */
 export function writeMetadataOutputs(
   metadata: ImageMetadata,
+  tags: ResolvedTag[],
   registries: string[],
   repository?: string,
 ): void {
   const outputs = metadataOutputs({
-    tags: metadata.resolution.tags,
+    tags,
     ...(metadata.resolution.version === undefined ? {} : { version: metadata.resolution.version }),
     labels: metadata.labels,
     registries,

@@ -7,6 +7,7 @@ import * as core from '@actions/core';
 import { readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { isInsideDirectory, whyNotADirectory } from './docker-config/location.js';
 import { InputError } from './errors.js';
 import { parseCreated, parseLabels, type CreatedSetting } from './labels.js';
 import { parseList } from './lists.js';
@@ -132,16 +133,38 @@ export function parseRegistries(value: string, region: string | undefined): Regi
 
 export function parseDockerConfig(value: string, env: Env): DockerConfigChoice {
   const trimmed = value.trim();
-  if (trimmed === '' || trimmed === 'default') {
-    return { kind: 'default', dir: env.DOCKER_CONFIG || path.join(env.HOME || os.homedir(), '.docker') };
-  }
-  if (trimmed === 'isolated') {
+  const keyword = trimmed.toLowerCase();
+  if (keyword === 'isolated') {
     return { kind: 'isolated', parent: env.RUNNER_TEMP || os.tmpdir() };
   }
-  if (trimmed.includes('\0') || /[\r\n]/.test(trimmed)) {
-    throw new InputError('docker-config', value, "expected 'default', 'isolated' or a directory path");
+  let choice: DockerConfigChoice;
+  // What named the directory, for the error: the input, or the variable that stands in for it.
+  let source: [name: string, value: string] = ['docker-config', value];
+  if (keyword === '' || keyword === 'default') {
+    choice = { kind: 'default', dir: env.DOCKER_CONFIG || path.join(env.HOME || os.homedir(), '.docker') };
+    if (env.DOCKER_CONFIG) source = ['DOCKER_CONFIG', env.DOCKER_CONFIG];
+  } else {
+    if (trimmed.includes('\0') || /[\r\n]/.test(trimmed)) {
+      throw new InputError('docker-config', value, "expected 'default', 'isolated' or a directory path");
+    }
+    choice = { kind: 'path', dir: path.resolve(env.GITHUB_WORKSPACE || process.cwd(), trimmed) };
   }
-  return { kind: 'path', dir: path.resolve(env.GITHUB_WORKSPACE || process.cwd(), trimmed) };
+  const problem = whyNotADirectory(choice.dir);
+  if (problem) {
+    throw new InputError(
+      ...source,
+      `expected a directory, but ${problem}: name the directory docker's config.json goes in, or use 'isolated'`,
+    );
+  }
+  if (env.GITHUB_WORKSPACE && isInsideDirectory(choice.dir, env.GITHUB_WORKSPACE)) {
+    core.warning(
+      `docker-config: ${choice.dir} is inside the workspace (GITHUB_WORKSPACE)` +
+        `${source[0] === 'DOCKER_CONFIG' ? ', named by DOCKER_CONFIG' : ''}: the credentials written there can ` +
+        `end up in the context of a 'docker build .' or in an uploaded artifact. ` +
+        `Use 'docker-config: isolated', or a directory outside the checkout.`,
+    );
+  }
+  return choice;
 }
 
 /** A proxy URL, as the input or a *_PROXY variable gives it; `host:port` alone means http. */
@@ -233,7 +256,7 @@ function parseRepositoryInputs(
     throw new InputError(
       'registry-type',
       'public',
-      `${used.join(', ')} manage private repositories: use registry-type private`,
+      `${used.join(', ')} ${used.length === 1 ? 'manages' : 'manage'} private repositories: use registry-type private`,
     );
   }
   const readFile = workspaceReader(env);
@@ -292,4 +315,9 @@ export function getInputs(env: Env = process.env): Inputs {
     proxy: resolveProxy(input('http-proxy'), env),
     maxAttempts: parseIntegerInRange('max-attempts', input('max-attempts') || '5', 1, 20),
   };
+}
+
+/** The proxy alone, for the post step's clean-up calls (the runner gives the post step the same inputs). */
+export function getProxySetting(env: Env = process.env): URL | undefined {
+  return resolveProxy(core.getInput('http-proxy'), env);
 }

@@ -11,6 +11,10 @@ import type { RegistrySpec } from './registries.js';
 
 export interface LoginPlan {
   logins: Login[];
+  /** Each private registry asked for, with the host it is known by: where repositories are managed. */
+  targets: { spec: RegistrySpec; host: string }[];
+  /** Account of each region's default registry, when the API's endpoint names it (for IAM ARNs). */
+  accounts: Map<string, string>;
   /** One host per registry the user asked for, in their order: the `registry`/`registries` outputs. */
   registries: string[];
   /** Earliest expiry among the tokens. */
@@ -34,6 +38,8 @@ function pushUnique(list: string[], value: string): void {
 export function planLogins(specs: readonly RegistrySpec[], all: readonly RegistryCredentials[]): LoginPlan {
   const logins: Login[] = [];
   const registries: string[] = [];
+  const targets: LoginPlan['targets'] = [];
+  const accounts = new Map<string, string>();
   const add = (host: string, credentials: RegistryCredentials) => {
     if (logins.some((login) => login.host === host)) return;
     logins.push({ host, username: credentials.username, password: credentials.password });
@@ -47,10 +53,13 @@ export function planLogins(specs: readonly RegistrySpec[], all: readonly Registr
     }
     if (spec.host) add(spec.host, credentials);
     add(credentials.endpointHost, credentials);
-    pushUnique(registries, spec.host ?? credentials.endpointHost);
+    const host = spec.host ?? credentials.endpointHost;
+    if (!registries.includes(host)) targets.push({ spec, host });
+    pushUnique(registries, host);
+    if (credentials.accountId) accounts.set(spec.region, credentials.accountId);
   }
   const expiries = all.map((credentials) => credentials.expiresAt.getTime());
-  return { logins, registries, expiresAt: new Date(Math.min(...expiries)) };
+  return { logins, targets, accounts, registries, expiresAt: new Date(Math.min(...expiries)) };
 }
 
 /** For ECR Public: one registry, public.ecr.aws. */
@@ -59,6 +68,8 @@ export function planPublicLogin(credentials: RegistryCredentials): LoginPlan {
     logins: [
       { host: credentials.endpointHost, username: credentials.username, password: credentials.password },
     ],
+    targets: [],
+    accounts: new Map(),
     registries: [credentials.endpointHost],
     expiresAt: credentials.expiresAt,
   };

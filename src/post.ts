@@ -1,14 +1,26 @@
 /**
  * The post step: removes exactly what the main step wrote (also after a main step that failed half-way),
- * restores what it replaced, and deletes an isolated config directory.
+ * restores what it replaced, and deletes an isolated config directory; first, with `cleanup: untagged`,
+ * deletes the images the job's pushes left without a tag.
  */
 import * as core from '@actions/core';
 import { promises as fs } from 'node:fs';
 import { undoCredentials } from './docker-config/credentials-store.js';
-import { loadPostState, readUndoFile } from './state.js';
+import { cleanUntagged } from './cleanup-step.js';
+import { loadPostState, readUndoFile, type PostState } from './state.js';
 
 export async function runPost(): Promise<void> {
   const state = loadPostState();
+  try {
+    const { cleanup } = state;
+    if (cleanup) await core.group('Clean up untagged images', () => cleanUntagged(cleanup));
+  } finally {
+    // A failed clean-up must not leave the credentials behind.
+    await logout(state);
+  }
+}
+
+async function logout(state: PostState): Promise<void> {
   if (state.skipLogout) {
     core.info('skip-logout is true: the registry credentials stay in the docker config.');
     return;

@@ -16,9 +16,20 @@ const KEYS = {
   undoFile: 'undoFile',
   isolatedDir: 'isolatedDir',
   skipLogout: 'skipLogout',
+  cleanup: 'cleanup',
 } as const;
 
+/** `cleanup: untagged`, done by the post step once the job's pushes are over. Holds no secret. */
+export interface CleanupState {
+  targets: { region: string; fips: boolean; registryId?: string; name: string; host: string }[];
+  dryRun: boolean;
+  maxAttempts: number;
+  /** The configuration's IAM policy, quoted if AWS denies the clean-up. */
+  policy: string;
+}
+
 export interface PostState {
+  cleanup?: CleanupState;
   undoFile?: string;
   isolatedDir?: string;
   skipLogout: boolean;
@@ -40,10 +51,16 @@ export function saveIsolatedDir(dir: string): void {
   core.saveState(KEYS.isolatedDir, dir);
 }
 
+export function saveCleanup(cleanup: CleanupState): void {
+  core.saveState(KEYS.cleanup, JSON.stringify(cleanup));
+}
+
 export function loadPostState(): PostState {
+  const cleanup = core.getState(KEYS.cleanup);
   const undoFile = core.getState(KEYS.undoFile);
   const isolatedDir = core.getState(KEYS.isolatedDir);
   return {
+    ...(cleanup ? { cleanup: JSON.parse(cleanup) as CleanupState } : {}),
     ...(undoFile ? { undoFile } : {}),
     ...(isolatedDir ? { isolatedDir } : {}),
     skipLogout: core.getState(KEYS.skipLogout) === 'true',

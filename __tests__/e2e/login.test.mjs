@@ -96,7 +96,13 @@ test('isolated config: login, docker push, logout; nothing secret in the log', a
   const main = await runAction({
     workdir,
     api,
-    inputs: { registries: ACCOUNT, region: REGION, 'docker-config': 'isolated', repository: 'team/app' },
+    inputs: {
+      registries: ACCOUNT,
+      region: REGION,
+      'docker-config': 'isolated',
+      repository: 'team/app',
+      'create-repository': 'true',
+    },
   });
   assertOk(main);
 

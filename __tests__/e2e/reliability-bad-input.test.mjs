@@ -14,10 +14,26 @@ const PWNED = `/tmp/pwned-${randomBytes(6).toString('hex')}`;
 const PROXY_SECRET = 'proxy-secret-bad-input';
 const ID = '123456789012';
 const BASE_INPUTS = { registries: '111111111111', region: 'eu-west-1' };
+/** Repository management needs a repository; the settings inputs are checked with it set. */
+const REPO = { repository: 'team/app' };
+const WITH_EXCLUSION = { ...REPO, 'tag-mutability': 'IMMUTABLE_WITH_EXCLUSION' };
+/** A lifecycle policy rule as ECR takes it, for the JSON cases. */
+const rule = (rulePriority, selection) => ({
+  rulePriority,
+  selection: { countType: 'imageCountMoreThan', countNumber: 10, ...selection },
+  action: { type: 'expire' },
+});
+const lifecycleJson = (...rules) => JSON.stringify({ rules });
+const repositoryPolicyJson = (action) =>
+  JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::222222222222:root' }, Action: action }],
+  });
 
 /**
  * [input, value, options]: `names` is the input (or environment variable) the error must name, when
- * not the input itself; `env` changes the job environment; `inputs` sets other inputs.
+ * not the input itself; `env` changes the job environment; `inputs` sets other inputs; `policy` marks a
+ * policy document ECR would refuse, whose error starts `<input>: ` and then says where in the policy.
  */
 const CASES = [
   // region, and the variables that stand in for it
@@ -172,6 +188,87 @@ const CASES = [
   ['created', '2024-05-01 12:00:00'],
   ['created', '123456789012'],
   ['created', '$(date +%s)'],
+  // create-repository, and repository management without a repository or on ECR Public
+  ['create-repository', 'yes', { inputs: REPO }],
+  ['create-repository', 'true', { names: 'repository' }],
+  ['repository', 'Team/App', { inputs: { 'create-repository': 'true' } }],
+  ['registry-type', 'public', { inputs: { ...REPO, 'create-repository': 'true' } }],
+  // tag-mutability and its exclusion filters
+  ['tag-mutability', 'SOMETIMES', { inputs: REPO }],
+  ['tag-mutability', 'IMMUTABLE WITH EXCLUSION', { inputs: REPO }],
+  ['tag-mutability-exclusions', 'latest', { inputs: { ...REPO, 'tag-mutability': 'IMMUTABLE' } }],
+  ['tag-mutability-exclusions', 'latest', { inputs: REPO }],
+  ['tag-mutability-exclusions', '', { inputs: WITH_EXCLUSION }],
+  ['tag-mutability-exclusions', 'a, b, c, d, e, f', { inputs: WITH_EXCLUSION }],
+  ['tag-mutability-exclusions', 'latest, dev/*', { inputs: WITH_EXCLUSION }],
+  ['tag-mutability-exclusions', 'latest, dev?', { inputs: WITH_EXCLUSION }],
+  ['tag-mutability-exclusions', 'x'.repeat(129), { inputs: WITH_EXCLUSION }],
+  // scan-on-push, encryption, kms-key
+  ['scan-on-push', 'maybe', { inputs: REPO }],
+  ['scan-on-push', 'on', { inputs: REPO }],
+  ['encryption', 'XYZ', { inputs: REPO }],
+  ['encryption', 'KMS_DSSE', { inputs: REPO }],
+  ['kms-key', 'alias/app', { inputs: REPO }],
+  ['kms-key', 'alias/app', { inputs: { ...REPO, encryption: 'AES256' } }],
+  ['kms-key', 'not-a-key', { inputs: { ...REPO, encryption: 'KMS' } }],
+  ['kms-key', 'arn:aws:s3:::bucket/key', { inputs: { ...REPO, encryption: 'KMS' } }],
+  // repository-tags
+  ['repository-tags', 'team', { inputs: REPO }],
+  ['repository-tags', 'team=platform, cost-center', { inputs: REPO }],
+  ['repository-tags', 'aws:team=platform', { inputs: REPO }],
+  ['repository-tags', 'team=a, team=b', { inputs: REPO }],
+  ['repository-tags', 'team=a;b', { inputs: REPO }],
+  [
+    'repository-tags',
+    Array.from({ length: 51 }, (_, i) => `k${i}=v`).join(','),
+    { inputs: REPO, label: '51 tags' },
+  ],
+  // lifecycle-policy: inline JSON, shorthand and files
+  ['lifecycle-policy', '{"rules": [', { inputs: REPO, policy: true }],
+  [
+    'lifecycle-policy',
+    lifecycleJson(rule(1, { tagStatus: 'tagged', tagPatternList: ['a*b*c*d*e*'] })),
+    { inputs: REPO, policy: true, label: 'a pattern with 5 wildcards' },
+  ],
+  ['lifecycle-policy', 'keep-pattern=a*b*c*d*e*:10', { inputs: REPO, policy: true }],
+  [
+    'lifecycle-policy',
+    lifecycleJson(rule(1, { tagStatus: 'untagged' }), rule(1, { tagStatus: 'tagged', tagPrefixList: ['v'] })),
+    { inputs: REPO, policy: true, label: 'two rules with priority 1' },
+  ],
+  [
+    'lifecycle-policy',
+    lifecycleJson(rule(1, { tagStatus: 'any' }), rule(2, { tagStatus: 'untagged' })),
+    { inputs: REPO, policy: true, label: 'an "any" rule before an untagged one' },
+  ],
+  ['lifecycle-policy', '{"rules": []}', { inputs: REPO, policy: true }],
+  ['lifecycle-policy', 'keep=30, untagged-hours=3', { inputs: REPO }],
+  ['lifecycle-policy', 'keep=30, keep-days=7', { inputs: REPO }],
+  ['lifecycle-policy', 'keep=0', { inputs: REPO }],
+  ['lifecycle-policy', 'keep-prefix=v', { inputs: REPO }],
+  ['lifecycle-policy', 'policies/missing-lifecycle.json', { inputs: REPO }],
+  // repository-policy
+  ['repository-policy', '{"Version": "2012-10-17", "Statement": [', { inputs: REPO, policy: true }],
+  [
+    'repository-policy',
+    repositoryPolicyJson('s3:GetObject'),
+    { inputs: REPO, policy: true, label: 'an s3: action' },
+  ],
+  [
+    'repository-policy',
+    repositoryPolicyJson([]),
+    { inputs: REPO, policy: true, label: 'an empty Action list' },
+  ],
+  ['repository-policy', 'pull-accounts: 12345', { inputs: REPO }],
+  ['repository-policy', 'pull-accounts: 222222222222, me', { inputs: REPO }],
+  ['repository-policy', 'pull-accounts:', { inputs: REPO }],
+  ['repository-policy', 'policies/missing-policy.json', { inputs: REPO }],
+  // on-immutable, cleanup, cleanup-dry-run
+  ['on-immutable', 'ignore', { inputs: REPO }],
+  ['on-immutable', 'skip,fail', { inputs: REPO }],
+  ['cleanup', 'all', { inputs: REPO }],
+  ['cleanup', 'untagged,tagged', { inputs: REPO }],
+  ['cleanup-dry-run', 'yes', { inputs: { ...REPO, cleanup: 'untagged' } }],
 ];
 
 const rejected = new Map();
@@ -185,7 +282,11 @@ after(() => {
 });
 
 function label(input, value, options) {
-  const shown = value === '' ? `env ${JSON.stringify(options?.env ?? {})}` : JSON.stringify(value);
+  const shown =
+    options?.label ??
+    (value === ''
+      ? `empty, with ${JSON.stringify({ ...options?.inputs, ...options?.env })}`
+      : JSON.stringify(value));
   return `${input}: ${shown.length > 70 ? `${shown.slice(0, 67)}...` : shown}`;
 }
 
@@ -210,7 +311,7 @@ describe(`bad input corpus (${CASES.length} values)`, { concurrency: 4 }, () => 
       assert.equal(errorLines.length, 1, `exactly one ::error:: line\n${describeStep(main)}`);
       assert.equal(main.errors.length, 1);
       assert.ok(
-        main.errors[0].startsWith(`Input '${names}': `),
+        main.errors[0].startsWith(options.policy ? `${names}: ` : `Input '${names}': `),
         `the error names '${names}': ${main.errors[0]}`,
       );
       assert.equal(api.calls.length, 0, 'no call to the AWS API');

@@ -24,6 +24,10 @@ const HEAD_SHA = '9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a291807';
 const pwned = (n) => path.join(os.tmpdir(), `${PWNED}-${n}`);
 
 const OUTPUT_NAMES = new Set([
+  'repository-uri',
+  'repository-arn',
+  'repository-created',
+  'iam-policy',
   'registry',
   'registries',
   'docker-config',
@@ -92,7 +96,13 @@ async function runWith(t, { env = {}, inputs = {}, event } = {}) {
     workdir,
     api,
     env,
-    inputs: { registries: ACCOUNT, region: REGION, repository: REPOSITORY, ...inputs },
+    inputs: {
+      registries: ACCOUNT,
+      region: REGION,
+      repository: REPOSITORY,
+      'create-repository': 'true',
+      ...inputs,
+    },
   });
   results.push(main);
   assert.equal(main.code, 0, describeStep(main));

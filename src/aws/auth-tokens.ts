@@ -3,7 +3,7 @@
  * regions in parallel) and for ECR Public. The ECR Public client is imported only when it is used, so a
  * private-registry run never loads it.
  */
-import { ECRClient, GetAuthorizationTokenCommand } from '@aws-sdk/client-ecr';
+import { GetAuthorizationTokenCommand } from '@aws-sdk/client-ecr';
 import { ActionError } from '../errors.js';
 import {
   accountOfHost,
@@ -12,7 +12,8 @@ import {
   PUBLIC_REGISTRY_HOST,
   type RegionGroup,
 } from '../registries.js';
-import { clientOptions, ecrApiHost, serviceEndpoint, type AwsCallSettings } from './client-options.js';
+import { clientOptions, serviceEndpoint, type AwsCallSettings } from './client-options.js';
+import { ecrClientFor } from './ecr-client.js';
 import { describeAwsError, type PolicyForAction } from './errors.js';
 
 export interface RegistryCredentials {
@@ -69,10 +70,13 @@ function pairWithAccounts(group: RegionGroup, data: AuthorizationData[]): Regist
   });
 }
 
-async function fetchRegion(group: RegionGroup, settings: AwsCallSettings, policyFor: PolicyForAction) {
-  const client = new ECRClient(
-    clientOptions(group.region, settings, group.fips ? { useFipsEndpoint: true } : {}),
-  );
+async function fetchRegion(
+  group: RegionGroup,
+  settings: Omit<AwsCallSettings, 'endpoint'>,
+  env: Env,
+  policyFor: PolicyForAction,
+) {
+  const client = ecrClientFor(group.region, group.fips, settings, env);
   try {
     // registryIds no longer narrows the token's scope, but it is still how the API returns each
     // registry's proxyEndpoint in one call.
@@ -99,15 +103,7 @@ export async function fetchPrivateCredentials(
   env: Env,
   policyFor: PolicyForAction,
 ): Promise<RegistryCredentials[]> {
-  const perRegion = await Promise.all(
-    groups.map((group) =>
-      fetchRegion(
-        group,
-        { ...settings, endpoint: serviceEndpoint(env, 'ECR', ecrApiHost(group.region, group.fips)) },
-        policyFor,
-      ),
-    ),
-  );
+  const perRegion = await Promise.all(groups.map((group) => fetchRegion(group, settings, env, policyFor)));
   return perRegion.flat();
 }
 

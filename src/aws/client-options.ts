@@ -19,10 +19,17 @@ const REQUEST_TIMEOUT_MS = 15_000;
 
 export const USER_AGENT = 'ecr-push-action';
 
+/** Only for tests, which cannot wait for the real time-outs. */
+export interface Timeouts {
+  connectionMs?: number;
+  requestMs?: number;
+}
+
 export function clientOptions(
   region: string,
   settings: AwsCallSettings,
   extra: { useFipsEndpoint?: boolean } = {},
+  timeouts: Timeouts = {},
 ) {
   const proxy = proxyFor(settings.endpoint, settings.proxy);
   return {
@@ -31,8 +38,9 @@ export function clientOptions(
     customUserAgent: USER_AGENT,
     ...extra,
     requestHandler: new NodeHttpHandler({
-      connectionTimeout: CONNECTION_TIMEOUT_MS,
-      requestTimeout: REQUEST_TIMEOUT_MS,
+      connectionTimeout: timeouts.connectionMs ?? CONNECTION_TIMEOUT_MS,
+      requestTimeout: timeouts.requestMs ?? REQUEST_TIMEOUT_MS,
+      // Without it the SDK only logs a warning when requestTimeout passes, and the call goes on waiting.
       throwOnRequestTimeout: true,
       ...(proxy ? createProxyAgents(proxy) : {}),
     }),

@@ -39,8 +39,10 @@ export interface UndoResult {
 }
 
 /**
- * `persist` is called after every write, so that the post step can undo a login that failed half-way
- * (say, a credential helper that refused the second host).
+ * `persist` is called before every write, with the record as it will be once the write is done, so that
+ * the post step can undo a login that failed or was killed half-way (say, a credential helper that refused
+ * the second host). A record of a write that never happened undoes nothing: the post step only takes back
+ * an entry that holds exactly what we wrote.
  */
 export async function storeCredentials(
   dir: string,
@@ -54,8 +56,7 @@ export async function storeCredentials(
     const viaFile = logins.filter((login) => destinationFor(current, login.host).kind === 'file');
     const layout = text === undefined ? DOCKER_LAYOUT : detectLayout(text);
     const { config: next, changes } = addAuths(current, viaFile);
-    if (changes.length > 0) await writeFileAtomic(configFile, serializeConfig(next, layout));
-    const written: UndoRecord = {
+    const intended: UndoRecord = {
       configFile,
       createdFile: text === undefined && changes.length > 0,
       hadAuthsKey: current.auths !== undefined,
@@ -63,22 +64,33 @@ export async function storeCredentials(
       fileChanges: changes,
       helperChanges: [],
     };
-    return { record: written, config: current };
+    if (changes.length > 0) {
+      await persist(intended);
+      await writeFileAtomic(configFile, serializeConfig(next, layout));
+    }
+    return { record: intended, config: current };
   });
-  if (record.fileChanges.length > 0) await persist(record);
 
   // Outside the lock: a helper may be slow (a keychain, gpg), and it keeps its own store consistent.
   for (const login of logins) {
     const destination = destinationFor(config, login.host);
     if (destination.kind !== 'helper') continue;
     const previous = await helperGet(destination.helper, login.host);
-    await helperStore(destination.helper, login.host, { username: login.username, secret: login.password });
     record.helperChanges.push({
       host: login.host,
       helper: destination.helper,
       ...(previous ? { previous } : {}),
     });
     await persist(record);
+    try {
+      await helperStore(destination.helper, login.host, { username: login.username, secret: login.password });
+    } catch (error) {
+      // Refused: nothing stored for this host, nothing for the post step to undo there. Should this
+      // persist fail, the post step puts back what the helper already holds, or erases nothing there.
+      record.helperChanges.pop();
+      await persist(record).catch(() => undefined);
+      throw error;
+    }
   }
   return record;
 }

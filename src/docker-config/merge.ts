@@ -3,6 +3,7 @@
  * entries, and taking exactly those entries back out.
  */
 import { createHash } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
 import type { AuthEntry, DockerConfig } from './format.js';
 
 export interface Login {
@@ -75,7 +76,8 @@ export interface RemoveResult {
 
 /**
  * Takes our entries back out, restoring what they replaced. An entry that no longer holds what we wrote
- * belongs to a later login (another step or job on the same runner) and is left alone.
+ * belongs to a later login (another step or job on the same runner) and is left alone. `changes` may
+ * describe a write that never happened: an entry still as it was before is not ours to touch.
  */
 export function removeAuths(
   config: DockerConfig,
@@ -88,7 +90,8 @@ export function removeAuths(
   const leftAlone: string[] = [];
   for (const change of changes) {
     const current = auths[change.host];
-    if (!current) continue;
+    // Gone, or holding what it held before us (our write never happened: the undo record is saved first).
+    if (!current || (change.previous && isDeepStrictEqual(current, change.previous))) continue;
     if (typeof current.auth !== 'string' || hashAuth(current.auth) !== change.writtenHash) {
       leftAlone.push(change.host);
       continue;
