@@ -1,17 +1,14 @@
-import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
+import { describe, expect, test } from '@jest/globals';
 import {
   BatchDeleteImageCommand,
   BatchGetImageCommand,
   DescribeImagesCommand,
-  ECRClient,
-  ECRServiceException,
   ListImagesCommand,
   type BatchDeleteImageCommandInput,
   type BatchGetImageCommandInput,
   type DescribeImagesCommandInput,
   type ListImagesCommandInput,
 } from '@aws-sdk/client-ecr';
-import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import {
   configDigestOf,
@@ -22,9 +19,8 @@ import {
 } from '../src/aws/images.js';
 import type { RepositoryTarget } from '../src/aws/repository.js';
 import { ActionError } from '../src/errors.js';
+import { ACCOUNT, REGION, accessDenied, useMockedEcr } from './fixtures/ecr-mock.js';
 
-const REGION = 'eu-west-1';
-const ACCOUNT = '111111111111';
 const NAME = 'team/app';
 const ARN = `arn:aws:ecr:${REGION}:${ACCOUNT}:repository/${NAME}`;
 
@@ -52,29 +48,7 @@ const indexManifest = JSON.stringify({
   manifests: [{ mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: digest(1), size: 500 }],
 });
 
-const accessDenied = (action: string) =>
-  new ECRServiceException({
-    name: 'AccessDeniedException',
-    $fault: 'client',
-    message: `User: arn:aws:sts::${ACCOUNT}:assumed-role/ci/x is not authorized to perform: ${action}`,
-    $metadata: { attempts: 1, httpStatusCode: 400 },
-  });
-
-let ecr: AwsClientStub<ECRClient>;
-let client: ECRClient;
-
-beforeEach(() => {
-  ecr = mockClient(ECRClient);
-  client = new ECRClient({
-    region: REGION,
-    maxAttempts: 3,
-    credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
-  });
-});
-
-afterEach(() => {
-  ecr.restore();
-});
+const mocked = useMockedEcr();
 
 async function expectAccessDenied(failure: Promise<unknown>, action: string): Promise<void> {
   await expect(failure).rejects.toThrow(ActionError);
@@ -102,12 +76,15 @@ describe('listImages', () => {
     ];
     // The paginator reuses one input object for every page: copy it to see each call as it was sent.
     const sent: DescribeImagesCommandInput[] = [];
-    ecr.on(DescribeImagesCommand).callsFake((input: DescribeImagesCommandInput) => {
-      sent.push({ ...input });
-      return pages[sent.length - 1];
-    });
+    mocked
+      .ecr()
+      .on(DescribeImagesCommand)
+      .callsFake((input: DescribeImagesCommandInput) => {
+        sent.push({ ...input });
+        return pages[sent.length - 1];
+      });
 
-    const images = await listImages(client, target);
+    const images = await listImages(mocked.client(), target);
 
     expect(images).toEqual([
       { digest: digest(1), tags: ['v1.0.0', 'latest'] },
@@ -115,7 +92,7 @@ describe('listImages', () => {
       { digest: digest(3), tags: ['v0.9.0'] },
       { digest: digest(4), tags: ['main'] },
     ]);
-    expect(ecr).toHaveReceivedCommandTimes(DescribeImagesCommand, 3);
+    expect(mocked.ecr()).toHaveReceivedCommandTimes(DescribeImagesCommand, 3);
     expect(sent).toEqual([
       { repositoryName: NAME, registryId: ACCOUNT, maxResults: 1000, nextToken: undefined },
       { repositoryName: NAME, registryId: ACCOUNT, maxResults: 1000, nextToken: 'page-2' },
@@ -124,29 +101,35 @@ describe('listImages', () => {
   });
 
   test('an empty repository has no images', async () => {
-    ecr.on(DescribeImagesCommand).resolves({});
-    await expect(listImages(client, target)).resolves.toEqual([]);
+    mocked.ecr().on(DescribeImagesCommand).resolves({});
+    await expect(listImages(mocked.client(), target)).resolves.toEqual([]);
   });
 
   test('AccessDenied names ecr:DescribeImages', async () => {
-    ecr.on(DescribeImagesCommand).rejects(accessDenied('ecr:DescribeImages'));
-    await expectAccessDenied(listImages(client, target), 'ecr:DescribeImages');
+    mocked.ecr().on(DescribeImagesCommand).rejects(accessDenied('ecr:DescribeImages'));
+    await expectAccessDenied(listImages(mocked.client(), target), 'ecr:DescribeImages');
   });
 });
 
 describe('configDigests', () => {
   test('asks BatchGetImage for at most 100 digests a call (250 → 100, 100, 50), every manifest format', async () => {
     const wanted = digests(250);
-    ecr.on(BatchGetImageCommand).callsFake((input: BatchGetImageCommandInput) => ({
-      images: (input.imageIds ?? []).map(({ imageDigest = '' }) => ({
-        imageId: { imageDigest },
-        imageManifest: imageManifest(imageDigest.replace('sha256:a', 'sha256:c')),
-      })),
-    }));
+    mocked
+      .ecr()
+      .on(BatchGetImageCommand)
+      .callsFake((input: BatchGetImageCommandInput) => ({
+        images: (input.imageIds ?? []).map(({ imageDigest = '' }) => ({
+          imageId: { imageDigest },
+          imageManifest: imageManifest(imageDigest.replace('sha256:a', 'sha256:c')),
+        })),
+      }));
 
-    const found = await configDigests(client, { ...target, digests: [...wanted, wanted[0]!] });
+    const found = await configDigests(mocked.client(), { ...target, digests: [...wanted, wanted[0]!] });
 
-    const calls = ecr.commandCalls(BatchGetImageCommand).map((call) => call.args[0].input);
+    const calls = mocked
+      .ecr()
+      .commandCalls(BatchGetImageCommand)
+      .map((call) => call.args[0].input);
     expect(calls.map((input) => input.imageIds?.length)).toEqual([IMAGE_BATCH_SIZE, IMAGE_BATCH_SIZE, 50]);
     expect(calls.flatMap((input) => input.imageIds?.map((id) => id.imageDigest))).toEqual(wanted);
     expect(calls[0]).toMatchObject({
@@ -162,28 +145,34 @@ describe('configDigests', () => {
   });
 
   test('an index has no config and is left out, as are images ECR could not find', async () => {
-    ecr.on(BatchGetImageCommand).resolves({
-      images: [
-        { imageId: { imageDigest: digest(1) }, imageManifest: imageManifest(digest(1, 'c')) },
-        { imageId: { imageDigest: digest(2) }, imageManifest: indexManifest },
-        { imageId: { imageDigest: digest(3) }, imageManifest: 'not json' },
-      ],
-      failures: [{ imageId: { imageDigest: digest(4) }, failureCode: 'ImageNotFound' }],
-    });
+    mocked
+      .ecr()
+      .on(BatchGetImageCommand)
+      .resolves({
+        images: [
+          { imageId: { imageDigest: digest(1) }, imageManifest: imageManifest(digest(1, 'c')) },
+          { imageId: { imageDigest: digest(2) }, imageManifest: indexManifest },
+          { imageId: { imageDigest: digest(3) }, imageManifest: 'not json' },
+        ],
+        failures: [{ imageId: { imageDigest: digest(4) }, failureCode: 'ImageNotFound' }],
+      });
 
-    const found = await configDigests(client, { ...target, digests: digests(5).slice(1) });
+    const found = await configDigests(mocked.client(), { ...target, digests: digests(5).slice(1) });
 
     expect([...found]).toEqual([[digest(1), digest(1, 'c')]]);
   });
 
   test('no digests: no call', async () => {
-    await expect(configDigests(client, { ...target, digests: [] })).resolves.toEqual(new Map());
-    expect(ecr).not.toHaveReceivedCommand(BatchGetImageCommand);
+    await expect(configDigests(mocked.client(), { ...target, digests: [] })).resolves.toEqual(new Map());
+    expect(mocked.ecr()).not.toHaveReceivedCommand(BatchGetImageCommand);
   });
 
   test('AccessDenied names ecr:BatchGetImage', async () => {
-    ecr.on(BatchGetImageCommand).rejects(accessDenied('ecr:BatchGetImage'));
-    await expectAccessDenied(configDigests(client, { ...target, digests: [digest(1)] }), 'ecr:BatchGetImage');
+    mocked.ecr().on(BatchGetImageCommand).rejects(accessDenied('ecr:BatchGetImage'));
+    await expectAccessDenied(
+      configDigests(mocked.client(), { ...target, digests: [digest(1)] }),
+      'ecr:BatchGetImage',
+    );
   });
 
   test.each<[string, string | undefined, string | undefined]>([
@@ -201,31 +190,40 @@ describe('deleteUntaggedImages', () => {
   /** ListImages answers `untagged` over pages of `pageSize`, recording each request as it was sent. */
   function untaggedImages(untagged: string[], pageSize = 1000): ListImagesCommandInput[] {
     const sent: ListImagesCommandInput[] = [];
-    ecr.on(ListImagesCommand).callsFake((input: ListImagesCommandInput) => {
-      sent.push({ ...input });
-      const start = Number(input.nextToken ?? 0);
-      const end = start + pageSize;
-      return {
-        imageIds: untagged.slice(start, end).map((imageDigest) => ({ imageDigest })),
-        ...(end < untagged.length && { nextToken: String(end) }),
-      };
-    });
+    mocked
+      .ecr()
+      .on(ListImagesCommand)
+      .callsFake((input: ListImagesCommandInput) => {
+        sent.push({ ...input });
+        const start = Number(input.nextToken ?? 0);
+        const end = start + pageSize;
+        return {
+          imageIds: untagged.slice(start, end).map((imageDigest) => ({ imageDigest })),
+          ...(end < untagged.length && { nextToken: String(end) }),
+        };
+      });
     return sent;
   }
   const deletesEverything = () =>
-    ecr.on(BatchDeleteImageCommand).callsFake((input: BatchDeleteImageCommandInput) => ({
-      imageIds: input.imageIds,
-      failures: [],
-    }));
+    mocked
+      .ecr()
+      .on(BatchDeleteImageCommand)
+      .callsFake((input: BatchDeleteImageCommandInput) => ({
+        imageIds: input.imageIds,
+        failures: [],
+      }));
   const deleteBatches = () =>
-    ecr.commandCalls(BatchDeleteImageCommand).map((call) => call.args[0].input.imageIds ?? []);
+    mocked
+      .ecr()
+      .commandCalls(BatchDeleteImageCommand)
+      .map((call) => call.args[0].input.imageIds ?? []);
 
   test('250 untagged images (over 2 ListImages pages) → 3 BatchDeleteImage calls of at most 100', async () => {
     const untagged = digests(250);
     const listed = untaggedImages(untagged, 200);
     deletesEverything();
 
-    const result = await deleteUntaggedImages(client, { ...target, dryRun: false });
+    const result = await deleteUntaggedImages(mocked.client(), { ...target, dryRun: false });
 
     expect(listed).toEqual([
       {
@@ -245,7 +243,7 @@ describe('deleteUntaggedImages', () => {
     ]);
     expect(deleteBatches().map((batch) => batch.length)).toEqual([100, 100, 50]);
     expect(deleteBatches().flat()).toEqual(untagged.map((imageDigest) => ({ imageDigest })));
-    expect(ecr).toHaveReceivedCommandWith(BatchDeleteImageCommand, {
+    expect(mocked.ecr()).toHaveReceivedCommandWith(BatchDeleteImageCommand, {
       repositoryName: NAME,
       registryId: ACCOUNT,
     });
@@ -256,7 +254,7 @@ describe('deleteUntaggedImages', () => {
     untaggedImages(digests(4));
     deletesEverything();
 
-    const result = await deleteUntaggedImages(client, {
+    const result = await deleteUntaggedImages(mocked.client(), {
       ...target,
       dryRun: false,
       keep: new Set([digest(1), digest(3)]),
@@ -269,37 +267,40 @@ describe('deleteUntaggedImages', () => {
   test('a dry run lists what would go and deletes nothing', async () => {
     untaggedImages(digests(3));
 
-    const result = await deleteUntaggedImages(client, { ...target, dryRun: true });
+    const result = await deleteUntaggedImages(mocked.client(), { ...target, dryRun: true });
 
     expect(result).toEqual({ found: digests(3), deleted: [], failures: [] });
-    expect(ecr).not.toHaveReceivedCommand(BatchDeleteImageCommand);
+    expect(mocked.ecr()).not.toHaveReceivedCommand(BatchDeleteImageCommand);
   });
 
   test('nothing untagged: no delete call', async () => {
     untaggedImages([]);
-    await expect(deleteUntaggedImages(client, { ...target, dryRun: false })).resolves.toEqual({
+    await expect(deleteUntaggedImages(mocked.client(), { ...target, dryRun: false })).resolves.toEqual({
       found: [],
       deleted: [],
       failures: [],
     });
-    expect(ecr).not.toHaveReceivedCommand(BatchDeleteImageCommand);
+    expect(mocked.ecr()).not.toHaveReceivedCommand(BatchDeleteImageCommand);
   });
 
   test('images ECR refuses to delete are reported, not thrown', async () => {
     untaggedImages(digests(3));
-    ecr.on(BatchDeleteImageCommand).resolves({
-      imageIds: [{ imageDigest: digest(0) }],
-      failures: [
-        {
-          imageId: { imageDigest: digest(1) },
-          failureCode: 'ImageReferencedByManifestList',
-          failureReason: 'Requested image referenced by manifest list',
-        },
-        { imageId: { imageDigest: digest(2) }, failureCode: 'ImageNotFound' },
-      ],
-    });
+    mocked
+      .ecr()
+      .on(BatchDeleteImageCommand)
+      .resolves({
+        imageIds: [{ imageDigest: digest(0) }],
+        failures: [
+          {
+            imageId: { imageDigest: digest(1) },
+            failureCode: 'ImageReferencedByManifestList',
+            failureReason: 'Requested image referenced by manifest list',
+          },
+          { imageId: { imageDigest: digest(2) }, failureCode: 'ImageNotFound' },
+        ],
+      });
 
-    const result = await deleteUntaggedImages(client, { ...target, dryRun: false });
+    const result = await deleteUntaggedImages(mocked.client(), { ...target, dryRun: false });
 
     expect(result).toEqual({
       found: digests(3),
@@ -315,16 +316,16 @@ describe('deleteUntaggedImages', () => {
   });
 
   test.each<[string, () => void]>([
-    ['ecr:ListImages', () => ecr.on(ListImagesCommand).rejects(accessDenied('ecr:ListImages'))],
+    ['ecr:ListImages', () => mocked.ecr().on(ListImagesCommand).rejects(accessDenied('ecr:ListImages'))],
     [
       'ecr:BatchDeleteImage',
       () => {
         untaggedImages(digests(1));
-        ecr.on(BatchDeleteImageCommand).rejects(accessDenied('ecr:BatchDeleteImage'));
+        mocked.ecr().on(BatchDeleteImageCommand).rejects(accessDenied('ecr:BatchDeleteImage'));
       },
     ],
   ])('AccessDenied names %s', async (action, arrange) => {
     arrange();
-    await expectAccessDenied(deleteUntaggedImages(client, { ...target, dryRun: false }), action);
+    await expectAccessDenied(deleteUntaggedImages(mocked.client(), { ...target, dryRun: false }), action);
   });
 });

@@ -1,7 +1,5 @@
-import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
+import { describe, expect, test } from '@jest/globals';
 import {
-  ECRClient,
-  ECRServiceException,
   GetLifecyclePolicyCommand,
   GetRepositoryPolicyCommand,
   LifecyclePolicyNotFoundException,
@@ -9,7 +7,6 @@ import {
   RepositoryPolicyNotFoundException,
   SetRepositoryPolicyCommand,
 } from '@aws-sdk/client-ecr';
-import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import {
   syncLifecyclePolicy,
@@ -17,9 +14,8 @@ import {
   type PolicySyncOptions,
 } from '../src/aws/policies-sync.js';
 import { ActionError } from '../src/errors.js';
+import { ACCOUNT, REGION, accessDenied, useMockedEcr } from './fixtures/ecr-mock.js';
 
-const REGION = 'eu-west-1';
-const ACCOUNT = '111111111111';
 const NAME = 'team/app';
 const ARN = `arn:aws:ecr:${REGION}:${ACCOUNT}:repository/${NAME}`;
 
@@ -75,29 +71,7 @@ const REPOSITORY_POLICY_AS_STORED = `{
 }`;
 const REPOSITORY_POLICY_OTHER = REPOSITORY_POLICY.replace('222222222222', '333333333333');
 
-const accessDenied = (action: string) =>
-  new ECRServiceException({
-    name: 'AccessDeniedException',
-    $fault: 'client',
-    message: `User: arn:aws:sts::${ACCOUNT}:assumed-role/ci/x is not authorized to perform: ${action}`,
-    $metadata: { attempts: 1, httpStatusCode: 400 },
-  });
-
-let ecr: AwsClientStub<ECRClient>;
-let client: ECRClient;
-
-beforeEach(() => {
-  ecr = mockClient(ECRClient);
-  client = new ECRClient({
-    region: REGION,
-    maxAttempts: 3,
-    credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
-  });
-});
-
-afterEach(() => {
-  ecr.restore();
-});
+const mocked = useMockedEcr();
 
 /** The lifecycle and the repository policy take the same path through different calls and fields. */
 const kinds = [
@@ -109,19 +83,29 @@ const kinds = [
     other: LIFECYCLE_OTHER,
     getAction: 'ecr:GetLifecyclePolicy',
     writeAction: 'ecr:PutLifecyclePolicy',
-    stored: (text: string) => ecr.on(GetLifecyclePolicyCommand).resolves({ lifecyclePolicyText: text }),
+    stored: (text: string) =>
+      mocked.ecr().on(GetLifecyclePolicyCommand).resolves({ lifecyclePolicyText: text }),
     none: () =>
-      ecr
+      mocked
+        .ecr()
         .on(GetLifecyclePolicyCommand)
         .rejects(
           new LifecyclePolicyNotFoundException({ message: 'Lifecycle policy does not exist', $metadata: {} }),
         ),
-    rejectRead: (error: Error) => ecr.on(GetLifecyclePolicyCommand).rejects(error),
-    rejectWrite: (error: Error) => ecr.on(PutLifecyclePolicyCommand).rejects(error),
-    reads: () => ecr.commandCalls(GetLifecyclePolicyCommand).map((call) => call.args[0].input),
-    writes: () => ecr.commandCalls(PutLifecyclePolicyCommand).map((call) => call.args[0].input),
+    rejectRead: (error: Error) => mocked.ecr().on(GetLifecyclePolicyCommand).rejects(error),
+    rejectWrite: (error: Error) => mocked.ecr().on(PutLifecyclePolicyCommand).rejects(error),
+    reads: () =>
+      mocked
+        .ecr()
+        .commandCalls(GetLifecyclePolicyCommand)
+        .map((call) => call.args[0].input),
+    writes: () =>
+      mocked
+        .ecr()
+        .commandCalls(PutLifecyclePolicyCommand)
+        .map((call) => call.args[0].input),
     expectNoWrite: () => {
-      expect(ecr).not.toHaveReceivedCommand(PutLifecyclePolicyCommand);
+      expect(mocked.ecr()).not.toHaveReceivedCommand(PutLifecyclePolicyCommand);
     },
     textField: 'lifecyclePolicyText',
   },
@@ -133,20 +117,31 @@ const kinds = [
     other: REPOSITORY_POLICY_OTHER,
     getAction: 'ecr:GetRepositoryPolicy',
     writeAction: 'ecr:SetRepositoryPolicy',
-    stored: (text: string) => ecr.on(GetRepositoryPolicyCommand).resolves({ policyText: text }),
+    stored: (text: string) => mocked.ecr().on(GetRepositoryPolicyCommand).resolves({ policyText: text }),
     none: () =>
-      ecr.on(GetRepositoryPolicyCommand).rejects(
-        new RepositoryPolicyNotFoundException({
-          message: 'Repository policy does not exist',
-          $metadata: {},
-        }),
-      ),
-    rejectRead: (error: Error) => ecr.on(GetRepositoryPolicyCommand).rejects(error),
-    rejectWrite: (error: Error) => ecr.on(SetRepositoryPolicyCommand).rejects(error),
-    reads: () => ecr.commandCalls(GetRepositoryPolicyCommand).map((call) => call.args[0].input),
-    writes: () => ecr.commandCalls(SetRepositoryPolicyCommand).map((call) => call.args[0].input),
+      mocked
+        .ecr()
+        .on(GetRepositoryPolicyCommand)
+        .rejects(
+          new RepositoryPolicyNotFoundException({
+            message: 'Repository policy does not exist',
+            $metadata: {},
+          }),
+        ),
+    rejectRead: (error: Error) => mocked.ecr().on(GetRepositoryPolicyCommand).rejects(error),
+    rejectWrite: (error: Error) => mocked.ecr().on(SetRepositoryPolicyCommand).rejects(error),
+    reads: () =>
+      mocked
+        .ecr()
+        .commandCalls(GetRepositoryPolicyCommand)
+        .map((call) => call.args[0].input),
+    writes: () =>
+      mocked
+        .ecr()
+        .commandCalls(SetRepositoryPolicyCommand)
+        .map((call) => call.args[0].input),
     expectNoWrite: () => {
-      expect(ecr).not.toHaveReceivedCommand(SetRepositoryPolicyCommand);
+      expect(mocked.ecr()).not.toHaveReceivedCommand(SetRepositoryPolicyCommand);
     },
     textField: 'policyText',
   },
@@ -161,7 +156,7 @@ describe.each(kinds)('$kind', (policy) => {
   ])('the same policy stored %s: no write call', async (_name, storedText) => {
     policy.stored(storedText(policy));
 
-    await expect(policy.sync(client, options(policy.wanted))).resolves.toBe('unchanged');
+    await expect(policy.sync(mocked.client(), options(policy.wanted))).resolves.toBe('unchanged');
 
     expect(policy.reads()).toEqual([{ repositoryName: NAME, registryId: ACCOUNT }]);
     policy.expectNoWrite();
@@ -170,7 +165,7 @@ describe.each(kinds)('$kind', (policy) => {
   test('a different policy stored: exactly one write, with our text', async () => {
     policy.stored(policy.other);
 
-    await expect(policy.sync(client, options(policy.wanted))).resolves.toBe('applied');
+    await expect(policy.sync(mocked.client(), options(policy.wanted))).resolves.toBe('applied');
 
     expect(policy.writes()).toEqual([
       { repositoryName: NAME, registryId: ACCOUNT, [policy.textField]: policy.wanted },
@@ -180,7 +175,7 @@ describe.each(kinds)('$kind', (policy) => {
   test('none stored (NotFound): written', async () => {
     policy.none();
 
-    await expect(policy.sync(client, options(policy.wanted))).resolves.toBe('applied');
+    await expect(policy.sync(mocked.client(), options(policy.wanted))).resolves.toBe('applied');
 
     expect(policy.writes()).toEqual([
       { repositoryName: NAME, registryId: ACCOUNT, [policy.textField]: policy.wanted },
@@ -189,12 +184,12 @@ describe.each(kinds)('$kind', (policy) => {
 
   test('stored text that is not JSON is replaced', async () => {
     policy.stored('not json');
-    await expect(policy.sync(client, options(policy.wanted))).resolves.toBe('applied');
+    await expect(policy.sync(mocked.client(), options(policy.wanted))).resolves.toBe('applied');
   });
 
   test("without a registryId the calls name none (the credentials' registry)", async () => {
     policy.none();
-    await policy.sync(client, { name: NAME, policyFor, text: policy.wanted });
+    await policy.sync(mocked.client(), { name: NAME, policyFor, text: policy.wanted });
     expect(policy.reads()).toEqual([{ repositoryName: NAME }]);
     expect(policy.writes()).toEqual([{ repositoryName: NAME, [policy.textField]: policy.wanted }]);
   });
@@ -213,7 +208,7 @@ describe.each(kinds)('$kind', (policy) => {
     arrange(policy);
     const action = actionOf(policy);
 
-    const failure = policy.sync(client, options(policy.wanted));
+    const failure = policy.sync(mocked.client(), options(policy.wanted));
 
     await expect(failure).rejects.toThrow(ActionError);
     await expect(failure).rejects.toThrow(

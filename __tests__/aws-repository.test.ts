@@ -1,16 +1,14 @@
-import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
+import { describe, expect, test } from '@jest/globals';
 import {
   CreateRepositoryCommand,
-  DescribeRepositoriesCommand,
-  ECRClient,
   ECRServiceException,
+  DescribeRepositoriesCommand,
   PutImageScanningConfigurationCommand,
   PutImageTagMutabilityCommand,
   RepositoryAlreadyExistsException,
   RepositoryNotFoundException,
   type Repository,
 } from '@aws-sdk/client-ecr';
-import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import {
   describeRepository,
@@ -19,6 +17,7 @@ import {
   type RepositoryTarget,
 } from '../src/aws/repository.js';
 import { ActionError } from '../src/errors.js';
+import { ACCOUNT, REGION, accessDenied, useMockedEcr } from './fixtures/ecr-mock.js';
 import {
   parseRepositorySettings,
   type RepositorySettings,
@@ -26,8 +25,6 @@ import {
   type TagMutabilitySetting,
 } from '../src/policies/index.js';
 
-const REGION = 'eu-west-1';
-const ACCOUNT = '111111111111';
 const NAME = 'team/app';
 const URI = `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/${NAME}`;
 const ARN = `arn:aws:ecr:${REGION}:${ACCOUNT}:repository/${NAME}`;
@@ -81,46 +78,28 @@ const alreadyExists = () =>
     message: `The repository with name '${NAME}' already exists in the registry with id '${ACCOUNT}'`,
     $metadata: {},
   });
-const accessDenied = (action: string) =>
-  new ECRServiceException({
-    name: 'AccessDeniedException',
-    $fault: 'client',
-    message: `User: arn:aws:sts::${ACCOUNT}:assumed-role/ci/x is not authorized to perform: ${action}`,
-    $metadata: { attempts: 1, httpStatusCode: 400 },
-  });
 const filters = (...values: string[]) =>
   values.map((filter) => ({ filter, filterType: 'WILDCARD' as const }));
 
-let ecr: AwsClientStub<ECRClient>;
-let client: ECRClient;
-
-beforeEach(() => {
-  ecr = mockClient(ECRClient);
-  client = new ECRClient({
-    region: REGION,
-    maxAttempts: 3,
-    credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
-  });
-});
-
-afterEach(() => {
-  ecr.restore();
-});
+const mocked = useMockedEcr();
 
 describe('describeRepository', () => {
   test('maps the repository: URI, ARN, mutability with its filters, scanning and the KMS key', async () => {
-    ecr.on(DescribeRepositoriesCommand).resolves({
-      repositories: [
-        repository({
-          imageTagMutability: 'IMMUTABLE_WITH_EXCLUSION',
-          imageTagMutabilityExclusionFilters: filters('latest', 'dev-*'),
-          imageScanningConfiguration: { scanOnPush: true },
-          encryptionConfiguration: { encryptionType: 'KMS', kmsKey: KEY_ARN },
-        }),
-      ],
-    });
+    mocked
+      .ecr()
+      .on(DescribeRepositoriesCommand)
+      .resolves({
+        repositories: [
+          repository({
+            imageTagMutability: 'IMMUTABLE_WITH_EXCLUSION',
+            imageTagMutabilityExclusionFilters: filters('latest', 'dev-*'),
+            imageScanningConfiguration: { scanOnPush: true },
+            encryptionConfiguration: { encryptionType: 'KMS', kmsKey: KEY_ARN },
+          }),
+        ],
+      });
 
-    await expect(describeRepository(client, target)).resolves.toEqual({
+    await expect(describeRepository(mocked.client(), target)).resolves.toEqual({
       name: NAME,
       uri: URI,
       arn: ARN,
@@ -129,70 +108,82 @@ describe('describeRepository', () => {
       scanOnPush: true,
       encryption: { type: 'KMS', kmsKey: KEY_ARN },
     });
-    expect(ecr).toHaveReceivedCommandWith(DescribeRepositoriesCommand, {
+    expect(mocked.ecr()).toHaveReceivedCommandWith(DescribeRepositoriesCommand, {
       repositoryNames: [NAME],
       registryId: ACCOUNT,
     });
   });
 
   test("fields ECR leaves out read as its defaults; no registryId means the credentials' registry", async () => {
-    ecr.on(DescribeRepositoriesCommand).resolves({
-      repositories: [
-        repository({
-          imageTagMutability: undefined,
-          imageScanningConfiguration: undefined,
-          encryptionConfiguration: undefined,
-        }),
-      ],
-    });
+    mocked
+      .ecr()
+      .on(DescribeRepositoriesCommand)
+      .resolves({
+        repositories: [
+          repository({
+            imageTagMutability: undefined,
+            imageScanningConfiguration: undefined,
+            encryptionConfiguration: undefined,
+          }),
+        ],
+      });
 
-    const found = await describeRepository(client, { name: NAME, policyFor });
+    const found = await describeRepository(mocked.client(), { name: NAME, policyFor });
 
     expect(found).toMatchObject({
       tagMutability: { mutability: 'MUTABLE', exclusionFilters: [] },
       scanOnPush: false,
       encryption: { type: 'AES256' },
     });
-    expect(ecr.commandCalls(DescribeRepositoriesCommand)[0]?.args[0].input).toEqual({
+    expect(mocked.ecr().commandCalls(DescribeRepositoriesCommand)[0]?.args[0].input).toEqual({
       repositoryNames: [NAME],
     });
   });
 
   test('RepositoryNotFoundException means there is none', async () => {
-    ecr.on(DescribeRepositoriesCommand).rejects(notFound());
-    await expect(describeRepository(client, target)).resolves.toBeUndefined();
+    mocked.ecr().on(DescribeRepositoriesCommand).rejects(notFound());
+    await expect(describeRepository(mocked.client(), target)).resolves.toBeUndefined();
   });
 
   test('a tag mutability this version does not know fails rather than planning tags against a guess', async () => {
-    ecr.on(DescribeRepositoriesCommand).resolves({
-      repositories: [repository({ imageTagMutability: 'SOMETHING_NEW' as Repository['imageTagMutability'] })],
-    });
-    await expect(describeRepository(client, target)).rejects.toThrow(
+    mocked
+      .ecr()
+      .on(DescribeRepositoriesCommand)
+      .resolves({
+        repositories: [
+          repository({ imageTagMutability: 'SOMETHING_NEW' as Repository['imageTagMutability'] }),
+        ],
+      });
+    await expect(describeRepository(mocked.client(), target)).rejects.toThrow(
       'ECR reports the tag mutability SOMETHING_NEW for the repository team/app, which this version of the action does not know; update the action.',
     );
   });
 
   test('a repository described without its URI is an error, not an empty URI', async () => {
-    ecr
+    mocked
+      .ecr()
       .on(DescribeRepositoriesCommand)
       .resolves({ repositories: [repository({ repositoryUri: undefined })] });
-    await expect(describeRepository(client, target)).rejects.toThrow(/without its URI/);
+    await expect(describeRepository(mocked.client(), target)).rejects.toThrow(/without its URI/);
   });
 });
 
 describe('ensureRepository: an existing repository', () => {
   const existing = (mutability: TagMutabilitySetting, scanOnPush = false) => {
-    ecr.on(DescribeRepositoriesCommand).resolves({
-      repositories: [
-        repository({
-          imageTagMutability: mutability.mutability,
-          ...(mutability.exclusionFilters.length > 0 && {
-            imageTagMutabilityExclusionFilters: filters(...mutability.exclusionFilters),
+    mocked
+      .ecr()
+      .on(DescribeRepositoriesCommand)
+      .resolves({
+        repositories: [
+          repository({
+            imageTagMutability: mutability.mutability,
+            ...(mutability.exclusionFilters.length > 0 && {
+              imageTagMutabilityExclusionFilters: filters(...mutability.exclusionFilters),
+            }),
+            imageScanningConfiguration: { scanOnPush },
           }),
-          imageScanningConfiguration: { scanOnPush },
-        }),
-      ],
-    });
+        ],
+      });
   };
   const MUTABLE = { mutability: 'MUTABLE', exclusionFilters: [] } as const satisfies TagMutabilitySetting;
 
@@ -200,14 +191,14 @@ describe('ensureRepository: an existing repository', () => {
     existing({ mutability: 'IMMUTABLE', exclusionFilters: [] }, true);
 
     const result = await ensureRepository(
-      client,
+      mocked.client(),
       ensureOptions(settingsOf({ tagMutability: 'IMMUTABLE', scanOnPush: 'true', encryption: 'AES256' })),
     );
 
     expect(result).toMatchObject({ created: false, updated: {}, notices: [] });
-    expect(ecr).not.toHaveReceivedCommand(PutImageTagMutabilityCommand);
-    expect(ecr).not.toHaveReceivedCommand(PutImageScanningConfigurationCommand);
-    expect(ecr).not.toHaveReceivedCommand(CreateRepositoryCommand);
+    expect(mocked.ecr()).not.toHaveReceivedCommand(PutImageTagMutabilityCommand);
+    expect(mocked.ecr()).not.toHaveReceivedCommand(PutImageScanningConfigurationCommand);
+    expect(mocked.ecr()).not.toHaveReceivedCommand(CreateRepositoryCommand);
   });
 
   test.each<[string, TagMutabilitySetting, Partial<RepositorySettingsInputs>, object | undefined]>([
@@ -264,15 +255,15 @@ describe('ensureRepository: an existing repository', () => {
   ])('tag mutability %s', async (_name, current, inputs, expected) => {
     existing(current);
 
-    const result = await ensureRepository(client, ensureOptions(settingsOf(inputs)));
+    const result = await ensureRepository(mocked.client(), ensureOptions(settingsOf(inputs)));
 
     if (expected === undefined) {
-      expect(ecr).not.toHaveReceivedCommand(PutImageTagMutabilityCommand);
+      expect(mocked.ecr()).not.toHaveReceivedCommand(PutImageTagMutabilityCommand);
       expect(result.repository.tagMutability).toEqual(current);
       return;
     }
-    expect(ecr).toHaveReceivedCommandTimes(PutImageTagMutabilityCommand, 1);
-    expect(ecr.commandCalls(PutImageTagMutabilityCommand)[0]?.args[0].input).toEqual({
+    expect(mocked.ecr()).toHaveReceivedCommandTimes(PutImageTagMutabilityCommand, 1);
+    expect(mocked.ecr().commandCalls(PutImageTagMutabilityCommand)[0]?.args[0].input).toEqual({
       repositoryName: NAME,
       registryId: ACCOUNT,
       ...expected,
@@ -290,45 +281,48 @@ describe('ensureRepository: an existing repository', () => {
   ])('scan-on-push: %s in the repository, %j asked → written: %s', async (current, input, written) => {
     existing(MUTABLE, current);
 
-    const result = await ensureRepository(client, ensureOptions(settingsOf({ scanOnPush: input })));
+    const result = await ensureRepository(mocked.client(), ensureOptions(settingsOf({ scanOnPush: input })));
 
     if (written) {
-      expect(ecr).toHaveReceivedCommandTimes(PutImageScanningConfigurationCommand, 1);
-      expect(ecr).toHaveReceivedCommandWith(PutImageScanningConfigurationCommand, {
+      expect(mocked.ecr()).toHaveReceivedCommandTimes(PutImageScanningConfigurationCommand, 1);
+      expect(mocked.ecr()).toHaveReceivedCommandWith(PutImageScanningConfigurationCommand, {
         repositoryName: NAME,
         registryId: ACCOUNT,
         imageScanningConfiguration: { scanOnPush: !current },
       });
       expect(result.repository.scanOnPush).toBe(!current);
     } else {
-      expect(ecr).not.toHaveReceivedCommand(PutImageScanningConfigurationCommand);
+      expect(mocked.ecr()).not.toHaveReceivedCommand(PutImageScanningConfigurationCommand);
       expect(result.repository.scanOnPush).toBe(current);
     }
-    expect(ecr).not.toHaveReceivedCommand(PutImageTagMutabilityCommand);
+    expect(mocked.ecr()).not.toHaveReceivedCommand(PutImageTagMutabilityCommand);
   });
 
   test('other encryption than asked is a notice for the log; no call can change it', async () => {
     existing(MUTABLE);
 
-    const result = await ensureRepository(client, ensureOptions(settingsOf({ encryption: 'KMS' })));
+    const result = await ensureRepository(mocked.client(), ensureOptions(settingsOf({ encryption: 'KMS' })));
 
     expect(result.notices).toEqual([expect.stringContaining('encrypted with AES256, not KMS')]);
-    expect(ecr).toHaveReceivedCommandTimes(DescribeRepositoriesCommand, 1);
-    expect(ecr).not.toHaveReceivedCommand(CreateRepositoryCommand);
+    expect(mocked.ecr()).toHaveReceivedCommandTimes(DescribeRepositoriesCommand, 1);
+    expect(mocked.ecr()).not.toHaveReceivedCommand(CreateRepositoryCommand);
   });
 });
 
 describe('ensureRepository: a missing repository', () => {
   test('is created with the whole request: mutability, filters, scanning, KMS key and tags', async () => {
-    ecr.on(DescribeRepositoriesCommand).rejects(notFound());
-    ecr.on(CreateRepositoryCommand).resolves({
-      repository: repository({
-        imageTagMutability: 'IMMUTABLE_WITH_EXCLUSION',
-        imageTagMutabilityExclusionFilters: filters('latest'),
-        imageScanningConfiguration: { scanOnPush: true },
-        encryptionConfiguration: { encryptionType: 'KMS', kmsKey: KEY_ARN },
-      }),
-    });
+    mocked.ecr().on(DescribeRepositoriesCommand).rejects(notFound());
+    mocked
+      .ecr()
+      .on(CreateRepositoryCommand)
+      .resolves({
+        repository: repository({
+          imageTagMutability: 'IMMUTABLE_WITH_EXCLUSION',
+          imageTagMutabilityExclusionFilters: filters('latest'),
+          imageScanningConfiguration: { scanOnPush: true },
+          encryptionConfiguration: { encryptionType: 'KMS', kmsKey: KEY_ARN },
+        }),
+      });
     const settings = settingsOf({
       tagMutability: 'IMMUTABLE_WITH_EXCLUSION',
       tagMutabilityExclusions: 'latest',
@@ -338,10 +332,10 @@ describe('ensureRepository: a missing repository', () => {
       repositoryTags: 'team=platform, cost-center=42',
     });
 
-    const result = await ensureRepository(client, ensureOptions(settings, true));
+    const result = await ensureRepository(mocked.client(), ensureOptions(settings, true));
 
-    expect(ecr).toHaveReceivedCommandTimes(CreateRepositoryCommand, 1);
-    expect(ecr.commandCalls(CreateRepositoryCommand)[0]?.args[0].input).toEqual({
+    expect(mocked.ecr()).toHaveReceivedCommandTimes(CreateRepositoryCommand, 1);
+    expect(mocked.ecr().commandCalls(CreateRepositoryCommand)[0]?.args[0].input).toEqual({
       repositoryName: NAME,
       registryId: ACCOUNT,
       imageTagMutability: 'IMMUTABLE_WITH_EXCLUSION',
@@ -367,28 +361,32 @@ describe('ensureRepository: a missing repository', () => {
       updated: {},
       notices: [],
     });
-    expect(ecr).not.toHaveReceivedCommand(PutImageTagMutabilityCommand);
+    expect(mocked.ecr()).not.toHaveReceivedCommand(PutImageTagMutabilityCommand);
   });
 
   test('created by a parallel job first (RepositoryAlreadyExistsException): described again and aligned', async () => {
-    ecr
+    mocked
+      .ecr()
       .on(DescribeRepositoriesCommand)
       .rejectsOnce(notFound())
       .resolves({ repositories: [repository({ imageScanningConfiguration: { scanOnPush: false } })] });
-    ecr.on(CreateRepositoryCommand).rejects(alreadyExists());
+    mocked.ecr().on(CreateRepositoryCommand).rejects(alreadyExists());
 
-    const result = await ensureRepository(client, ensureOptions(settingsOf({ scanOnPush: 'true' }), true));
+    const result = await ensureRepository(
+      mocked.client(),
+      ensureOptions(settingsOf({ scanOnPush: 'true' }), true),
+    );
 
-    expect(ecr).toHaveReceivedCommandTimes(DescribeRepositoriesCommand, 2);
-    expect(ecr).toHaveReceivedCommandTimes(CreateRepositoryCommand, 1);
-    expect(ecr).toHaveReceivedCommandTimes(PutImageScanningConfigurationCommand, 1);
+    expect(mocked.ecr()).toHaveReceivedCommandTimes(DescribeRepositoriesCommand, 2);
+    expect(mocked.ecr()).toHaveReceivedCommandTimes(CreateRepositoryCommand, 1);
+    expect(mocked.ecr()).toHaveReceivedCommandTimes(PutImageScanningConfigurationCommand, 1);
     expect(result).toMatchObject({ created: false, repository: { uri: URI, scanOnPush: true } });
   });
 
   test('already exists, yet still not described: a clear error', async () => {
-    ecr.on(DescribeRepositoriesCommand).rejects(notFound());
-    ecr.on(CreateRepositoryCommand).rejects(alreadyExists());
-    await expect(ensureRepository(client, ensureOptions(settingsOf({}), true))).rejects.toThrow(
+    mocked.ecr().on(DescribeRepositoriesCommand).rejects(notFound());
+    mocked.ecr().on(CreateRepositoryCommand).rejects(alreadyExists());
+    await expect(ensureRepository(mocked.client(), ensureOptions(settingsOf({}), true))).rejects.toThrow(
       'ECR reported that the repository team/app already exists, yet does not describe it in eu-west-1; run the job again.',
     );
   });
@@ -405,13 +403,13 @@ describe('ensureRepository: a missing repository', () => {
       "The repository team/app does not exist in the registry of the AWS account in use in eu-west-1: set 'create-repository: true' to let this step create it, or create it before this step.",
     ],
   ])('without create-repository fails %s, naming the fix', async (_name, where, message) => {
-    ecr.on(DescribeRepositoriesCommand).rejects(notFound());
+    mocked.ecr().on(DescribeRepositoriesCommand).rejects(notFound());
 
-    const failure = ensureRepository(client, { ...where, settings: settingsOf({}), create: false });
+    const failure = ensureRepository(mocked.client(), { ...where, settings: settingsOf({}), create: false });
 
     await expect(failure).rejects.toThrow(ActionError);
     await expect(failure).rejects.toThrow(message);
-    expect(ecr).not.toHaveReceivedCommand(CreateRepositoryCommand);
+    expect(mocked.ecr()).not.toHaveReceivedCommand(CreateRepositoryCommand);
   });
 });
 
@@ -419,30 +417,37 @@ describe('AWS errors become one line naming the IAM action', () => {
   test.each<[string, () => void, EnsureRepositoryOptions]>([
     [
       'ecr:DescribeRepositories',
-      () => ecr.on(DescribeRepositoriesCommand).rejects(accessDenied('ecr:DescribeRepositories')),
+      () => mocked.ecr().on(DescribeRepositoriesCommand).rejects(accessDenied('ecr:DescribeRepositories')),
       ensureOptions(settingsOf({})),
     ],
     [
       'ecr:CreateRepository',
       () => {
-        ecr.on(DescribeRepositoriesCommand).rejects(notFound());
-        ecr.on(CreateRepositoryCommand).rejects(accessDenied('ecr:CreateRepository'));
+        mocked.ecr().on(DescribeRepositoriesCommand).rejects(notFound());
+        mocked.ecr().on(CreateRepositoryCommand).rejects(accessDenied('ecr:CreateRepository'));
       },
       ensureOptions(settingsOf({}), true),
     ],
     [
       'ecr:PutImageTagMutability',
       () => {
-        ecr.on(DescribeRepositoriesCommand).resolves({ repositories: [repository()] });
-        ecr.on(PutImageTagMutabilityCommand).rejects(accessDenied('ecr:PutImageTagMutability'));
+        mocked
+          .ecr()
+          .on(DescribeRepositoriesCommand)
+          .resolves({ repositories: [repository()] });
+        mocked.ecr().on(PutImageTagMutabilityCommand).rejects(accessDenied('ecr:PutImageTagMutability'));
       },
       ensureOptions(settingsOf({ tagMutability: 'IMMUTABLE' })),
     ],
     [
       'ecr:PutImageScanningConfiguration',
       () => {
-        ecr.on(DescribeRepositoriesCommand).resolves({ repositories: [repository()] });
-        ecr
+        mocked
+          .ecr()
+          .on(DescribeRepositoriesCommand)
+          .resolves({ repositories: [repository()] });
+        mocked
+          .ecr()
           .on(PutImageScanningConfigurationCommand)
           .rejects(accessDenied('ecr:PutImageScanningConfiguration'));
       },
@@ -450,7 +455,7 @@ describe('AWS errors become one line naming the IAM action', () => {
     ],
   ])('AccessDenied on %s', async (action, arrange, options) => {
     arrange();
-    const failure = ensureRepository(client, options);
+    const failure = ensureRepository(mocked.client(), options);
     await expect(failure).rejects.toThrow(ActionError);
     await expect(failure).rejects.toThrow(
       `Access denied: the AWS identity may not call ${action} in eu-west-1 (repository team/app of registry 111111111111)`,
@@ -459,15 +464,18 @@ describe('AWS errors become one line naming the IAM action', () => {
   });
 
   test('throttling past max-attempts names the attempts the client was built with', async () => {
-    ecr.on(DescribeRepositoriesCommand).rejects(
-      new ECRServiceException({
-        name: 'ThrottlingException',
-        $fault: 'client',
-        message: 'Rate exceeded',
-        $metadata: { attempts: 3, httpStatusCode: 400 },
-      }),
-    );
-    await expect(describeRepository(client, { name: NAME, policyFor })).rejects.toThrow(
+    mocked
+      .ecr()
+      .on(DescribeRepositoriesCommand)
+      .rejects(
+        new ECRServiceException({
+          name: 'ThrottlingException',
+          $fault: 'client',
+          message: 'Rate exceeded',
+          $metadata: { attempts: 3, httpStatusCode: 400 },
+        }),
+      );
+    await expect(describeRepository(mocked.client(), { name: NAME, policyFor })).rejects.toThrow(
       "AWS throttled ecr:DescribeRepositories in eu-west-1 (repository team/app) after 3 of 3 attempts (Rate exceeded): raise 'max-attempts' or run fewer jobs at once.",
     );
   });
