@@ -22,6 +22,14 @@ export class ActionError extends Error {
   }
 }
 
+/** No AWS credentials at all: a build that is not pushed can go on without the login. */
+export class NoCredentialsError extends ActionError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'NoCredentialsError';
+  }
+}
+
 /** The message of anything thrown, for a one-line failure. */
 export function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);

@@ -44,6 +44,8 @@ export function iamFeaturesFor(inputs: Inputs, repositories: RepositoryRef[]): I
           lifecyclePolicy: repository.lifecyclePolicy !== undefined,
           repositoryPolicy: repository.repositoryPolicy !== undefined,
           cleanup: repository.cleanup,
+          // cache: ecr reads its cache layers back from the repository: the pull actions.
+          ...(inputs.build.cache ? { pullFrom: repositories } : {}),
           ...(repository.create && kmsKey ? { kmsKey } : {}),
         }
       : {}),

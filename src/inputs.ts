@@ -7,6 +7,7 @@ import * as core from '@actions/core';
 import { readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { parseBuildInputs, type BuildInputs } from './build/build-inputs.js';
 import { isInsideDirectory, whyNotADirectory } from './docker-config/location.js';
 import { InputError } from './errors.js';
 import { parseCreated, parseLabels, type CreatedSetting } from './labels.js';
@@ -55,6 +56,7 @@ export interface RepositoryInputs {
 export interface Inputs {
   metadata: MetadataInputs;
   repository: RepositoryInputs;
+  build: BuildInputs;
   registryType: RegistryType;
   /** For `private`: the registries to log in to, each with its region. */
   registries: RegistrySpec[];
@@ -298,6 +300,10 @@ export function getInputs(env: Env = process.env): Inputs {
     );
   }
   const repository = parseRepository(input('repository'));
+  const build = parseBuildInputs(input, env, repository);
+  // Masked before anything can print them; they reach the build only through 0600 files.
+  for (const secret of build.secrets)
+    if ('value' in secret && secret.value !== '') core.setSecret(secret.value);
   return {
     metadata: {
       repository,
@@ -307,6 +313,7 @@ export function getInputs(env: Env = process.env): Inputs {
       created: parseCreated(input('created')),
     },
     repository: parseRepositoryInputs(input, env, repository, registryType, region ?? registries[0]?.region),
+    build,
     registryType,
     registries,
     dockerConfig: parseDockerConfig(input('docker-config'), env),

@@ -23,3 +23,14 @@ export function parseRows(text: string): string[][] {
   });
   return rows.map((row) => row.filter((item) => item !== '')).filter((row) => row.length > 0);
 }
+
+/**
+ * One item per line, for inputs whose items hold commas themselves (`KEY=a,b`, `type=registry,ref=...`):
+ * lines trimmed, blank lines and whole-line `#` comments dropped.
+ */
+export function parseLines(text: string): string[] {
+  return text
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !line.startsWith('#'));
+}

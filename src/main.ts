@@ -1,6 +1,7 @@
 /**
- * The main step: orchestration only. Inputs → tokens → docker config → outputs; each side effect lives in
- * its own adapter.
+ * The main step: orchestration only. Inputs → tags and labels → builder check → login (tokens, docker
+ * config) → repository and tag plan → build → push → outputs and job summary; each side effect lives in its
+ * own adapter.
  */
 import * as core from '@actions/core';
 import { fetchPrivateCredentials, fetchPublicCredentials } from './aws/auth-tokens.js';
@@ -16,10 +17,20 @@ import {
 import { getInputs, type Inputs } from './inputs.js';
 import { compactPolicy, iamPolicyText, repositoryRefs } from './iam-config.js';
 import { planLogins, planPublicLogin, type LoginPlan } from './login-plan.js';
-import { writeLoginOutputs } from './outputs.js';
+import { logBuildResult, writeBuildOutputs, writeLoginOutputs } from './outputs.js';
 import { redactProxy } from './aws/proxy.js';
 import { groupByRegion } from './registries.js';
-import { keptTags, logOutcome, manageRepositories, type RepositoryOutcome } from './repository-step.js';
+import {
+  keptTags,
+  logOutcome,
+  manageRepositories,
+  settleOutcomes,
+  type RepositoryOutcome,
+} from './repository-step.js';
+import { buildAndPush, chooseBuilder, describeBuilder, type BuildResult } from './build-step.js';
+import { decidePush, type PushDecision } from './build/push-decision.js';
+import { ActionError, NoCredentialsError } from './errors.js';
+import { Phases } from './phases.js';
 import { writeJobSummary } from './summary.js';
 import { markMainStarted, saveCleanup, saveIsolatedDir, saveSkipLogout, undoFileWriter } from './state.js';
 
@@ -54,10 +65,11 @@ async function manageRepository(
   inputs: Inputs,
   plan: LoginPlan,
   image: ImageMetadata,
+  phases: Phases,
 ): Promise<RepositoryOutcome[]> {
   const name = inputs.metadata.repository;
   if (name === undefined || plan.targets.length === 0) return [];
-  return core.group('Repository and tag plan', async () => {
+  return phases.run('Repository and tag plan', async () => {
     const outcomes = await manageRepositories(plan.targets, {
       name,
       inputs: inputs.repository,
@@ -87,6 +99,70 @@ function refsAfterLogin(inputs: Inputs, plan: LoginPlan, outcomes: RepositoryOut
   return repositoryRefs(inputs, accounts);
 }
 
+/** Logs in and writes the docker config; undefined when a build that is not pushed has no credentials. */
+async function logIn(inputs: Inputs, decision: PushDecision | undefined): Promise<LoginPlan | undefined> {
+  let loginPlan: LoginPlan;
+  try {
+    loginPlan = await fetchLoginPlan(inputs);
+  } catch (error) {
+    if (!(error instanceof NoCredentialsError) || decision?.withoutCredentials !== 'build-only') throw error;
+    core.warning(
+      'No AWS credentials (as in a pull request from a fork): the image is built without logging in or pushing. ' +
+        'A FROM image in a private ECR repository cannot be pulled this way.',
+    );
+    return undefined;
+  }
+  maskSecrets(loginPlan, inputs.maskPassword);
+
+  const dir = await prepareConfigDir(inputs.dockerConfig);
+  if (inputs.dockerConfig.kind === 'isolated') {
+    if (!inputs.skipLogout) saveIsolatedDir(dir);
+    core.exportVariable('DOCKER_CONFIG', dir);
+  }
+  const persist = inputs.skipLogout ? async () => {} : undoFileWriter(process.env.RUNNER_TEMP);
+  await storeCredentials(dir, loginPlan.logins, persist);
+
+  writeLoginOutputs(loginPlan, dir, inputs.maskPassword);
+  core.info(
+    `Logged in to ${loginPlan.registries.join(', ')} (docker config ${dir}; ` +
+      `tokens valid until ${loginPlan.expiresAt.toISOString()}).`,
+  );
+  return loginPlan;
+}
+
+/** A registry password must never end up in the image: refuse a build arg or label that holds one. */
+function refuseSecretsInImage(plan: LoginPlan, image: ImageMetadata, inputs: Inputs): void {
+  const values = [
+    ...inputs.build.buildArgs.map(([name, value]) => [`build-args ${name}`, value] as const),
+    ...Object.entries(image.labels).map(([key, value]) => [`labels ${key}`, value] as const),
+  ];
+  for (const login of plan.logins) {
+    const found = values.find(([, value]) => value.includes(login.password));
+    if (found) {
+      throw new ActionError(
+        `${found[0]} holds the registry password of ${login.host}: it would be stored in the image for anyone who ` +
+          `can pull it. Pass values the build needs but the image must not keep with 'secrets'.`,
+      );
+    }
+  }
+}
+
+function saveCleanupState(inputs: Inputs, plan: LoginPlan, refs: ReturnType<typeof repositoryRefs>): void {
+  saveCleanup({
+    targets: plan.targets.map(({ spec, host }) => ({
+      region: spec.region,
+      fips: spec.fips,
+      ...(spec.accountId ? { registryId: spec.accountId } : {}),
+      name: inputs.metadata.repository ?? '',
+      host,
+    })),
+    dryRun: inputs.repository.cleanupDryRun,
+    maxAttempts: inputs.maxAttempts,
+    policy: compactPolicy(inputs, refs),
+  });
+  core.info('cleanup: untagged images are removed by the post step, once the job has pushed.');
+}
+
 export async function runMain(): Promise<void> {
   markMainStarted();
   const inputs = getInputs();
@@ -94,6 +170,7 @@ export async function runMain(): Promise<void> {
   if (inputs.proxy) {
     core.info(`AWS API calls go through the proxy ${redactProxy(inputs.proxy)} (NO_PROXY honoured).`);
   }
+  const phases = new Phases();
 
   // Before any AWS call: a tag rule that cannot make a valid tag fails the step before anything happens.
   const image = await core.group('Resolve tags and labels', () => {
@@ -102,54 +179,73 @@ export async function runMain(): Promise<void> {
     return Promise.resolve(resolved);
   });
 
-  const plan = await core.group('Log in to Amazon ECR', async () => {
-    const started = Date.now();
-    const loginPlan = await fetchLoginPlan(inputs);
-    maskSecrets(loginPlan, inputs.maskPassword);
-
-    const dir = await prepareConfigDir(inputs.dockerConfig);
-    if (inputs.dockerConfig.kind === 'isolated') {
-      if (!inputs.skipLogout) saveIsolatedDir(dir);
-      core.exportVariable('DOCKER_CONFIG', dir);
-    }
-    const persist = inputs.skipLogout ? async () => {} : undoFileWriter(process.env.RUNNER_TEMP);
-    await storeCredentials(dir, loginPlan.logins, persist);
-
-    writeLoginOutputs(loginPlan, dir, inputs.maskPassword);
+  // Also before any AWS call: a builder that cannot do what the inputs ask, or a missing source image.
+  const building = inputs.build.mode !== 'none';
+  const builder = building ? await chooseBuilder(inputs.build) : undefined;
+  const decision = building ? decidePush(inputs.build.push, image.context.eventName) : undefined;
+  if (builder && decision) {
     core.info(
-      `Logged in to ${loginPlan.registries.join(', ')} (docker config ${dir}; ` +
-        `tokens valid until ${loginPlan.expiresAt.toISOString()}) in ${Date.now() - started} ms.`,
+      `Builder: ${describeBuilder(builder)}. ${decision.push ? 'Pushing' : `Not pushing: ${decision.reason}`}.`,
     );
-    return loginPlan;
-  });
+  }
 
-  const outcomes = await manageRepository(inputs, plan, image);
+  const plan = await phases.run('Log in to Amazon ECR', () => logIn(inputs, decision));
+  const push = (decision?.push ?? false) && plan !== undefined;
+  const notPushed = decision && !push ? (plan ? decision.reason : 'no AWS credentials') : undefined;
+  if (plan && building) refuseSecretsInImage(plan, image, inputs);
+
+  // A build that is not pushed changes no repository (a pull request must not create one).
+  const outcomes = plan && (!building || push) ? await manageRepository(inputs, plan, image, phases) : [];
   const tags = outcomes.length > 0 ? keptTags(image.resolution.tags, outcomes) : image.resolution.tags;
   if (tags.length === 0 && image.resolution.tags.length > 0) {
     core.warning(
       'Every tag was skipped by the repository plan: there is nothing to push (see the warnings above).',
     );
   }
-  writeMetadataOutputs(image, tags, plan.registries, inputs.metadata.repository);
+  const registries = plan?.registries ?? [];
+  writeMetadataOutputs(image, tags, registries, inputs.metadata.repository);
   writeRepositoryOutputs(outcomes);
 
-  const refs = refsAfterLogin(inputs, plan, outcomes);
+  const refs = plan ? refsAfterLogin(inputs, plan, outcomes) : repositoryRefs(inputs);
   const iamPolicy = iamPolicyText(inputs, refs);
   core.setOutput('iam-policy', iamPolicy);
-  if (inputs.repository.cleanup && outcomes.length > 0) {
-    saveCleanup({
-      targets: plan.targets.map(({ spec, host }) => ({
-        region: spec.region,
-        fips: spec.fips,
-        ...(spec.accountId ? { registryId: spec.accountId } : {}),
-        name: inputs.metadata.repository ?? '',
-        host,
-      })),
-      dryRun: inputs.repository.cleanupDryRun,
-      maxAttempts: inputs.maxAttempts,
-      policy: compactPolicy(inputs, refs),
-    });
-    core.info('cleanup: untagged images are removed by the post step, once the job has pushed.');
+  if (plan && inputs.repository.cleanup && outcomes.length > 0) saveCleanupState(inputs, plan, refs);
+
+  let build: BuildResult | undefined;
+  if (builder && inputs.metadata.repository !== undefined) {
+    const repository = inputs.metadata.repository;
+    const settings = { maxAttempts: inputs.maxAttempts, ...(inputs.proxy ? { proxy: inputs.proxy } : {}) };
+    build = await buildAndPush(
+      {
+        inputs: inputs.build,
+        builder,
+        repository,
+        tags,
+        labels: image.labels,
+        ociBuildArgs: image.buildArgs,
+        registries,
+        outcomes,
+        push,
+        settle: (built) =>
+          settleOutcomes(outcomes, built, {
+            ...settings,
+            name: repository,
+            policyFor: () => compactPolicy(inputs, refs),
+          }),
+      },
+      (name, work) => phases.run(name, work),
+    );
+    writeBuildOutputs(build);
+    logBuildResult(build, notPushed);
   }
-  await writeJobSummary({ registries: plan.registries, tags, labels: image.labels, outcomes, iamPolicy });
+  await writeJobSummary({
+    registries,
+    tags,
+    labels: image.labels,
+    outcomes,
+    iamPolicy,
+    phases: phases.timings,
+    ...(build ? { build } : {}),
+    ...(notPushed === undefined ? {} : { notPushed }),
+  });
 }

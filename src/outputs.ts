@@ -1,5 +1,6 @@
-/** The login outputs, with amazon-ecr-login's names where it has them. */
+/** The login outputs (with amazon-ecr-login's names where it has them) and the build outputs. */
 import * as core from '@actions/core';
+import type { BuildResult } from './build-step.js';
 import type { LoginPlan } from './login-plan.js';
 import { outputSuffix } from './registries.js';
 
@@ -15,4 +16,28 @@ export function writeLoginOutputs(plan: LoginPlan, dockerConfigDir: string, mask
     // with mask-password: false, as amazon-ecr-login users do to share it between jobs.
     if (!maskPassword) core.setOutput(`docker_password_${suffix}`, login.password);
   }
+}
+
+/** `image` is the primary reference: the first pushed one, else the first the image is tagged with. */
+export function writeBuildOutputs(build: BuildResult): void {
+  const references =
+    build.pushed.length > 0 ? build.pushed.map((entry) => entry.reference) : build.references;
+  core.setOutput('image', references[0] ?? '');
+  core.setOutput('images', references.join('\n'));
+  core.setOutput('digest', build.digest ?? '');
+  core.setOutput('image-id', build.imageId);
+  core.setOutput('pushed', String(build.pushed.length > 0));
+}
+
+/** `notPushed`: why the step does not push at all, when it does not. */
+export function logBuildResult(build: BuildResult, notPushed: string | undefined): void {
+  if (build.pushed.length === 0) {
+    core.info(
+      notPushed === undefined
+        ? `Nothing was pushed: every tag already holds this image or was skipped (image ${build.imageId}).`
+        : `Image ${build.imageId} built; not pushed: ${notPushed}.`,
+    );
+    return;
+  }
+  for (const entry of build.pushed) core.info(`Pushed ${entry.reference}@${entry.digest}`);
 }

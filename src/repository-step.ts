@@ -5,11 +5,11 @@
 import * as core from '@actions/core';
 import { ecrClientFor } from './aws/ecr-client.js';
 import type { PolicyForAction } from './aws/errors.js';
-import { listImages } from './aws/images.js';
+import { configDigests, listImages } from './aws/images.js';
 import { ensureRepository, type RepositoryDescription } from './aws/repository.js';
 import { syncLifecyclePolicy, syncRepositoryPolicy, type PolicySyncResult } from './aws/policies-sync.js';
 import type { RepositoryInputs } from './inputs.js';
-import { planTags, type TagPlan } from './plan/index.js';
+import { planTags, settleAfterBuild, type NewImage, type TagPlan } from './plan/index.js';
 import type { RegistrySpec } from './registries.js';
 import type { ResolvedTag } from './tags/types.js';
 
@@ -20,6 +20,7 @@ export interface RegistryTarget {
 }
 
 export interface RepositoryOutcome {
+  spec: RegistrySpec;
   host: string;
   region: string;
   repository: RepositoryDescription;
@@ -39,14 +40,20 @@ export interface RepositoryStepOptions {
   policyFor: PolicyForAction;
 }
 
-async function manageOne(target: RegistryTarget, options: RepositoryStepOptions): Promise<RepositoryOutcome> {
-  const { spec } = target;
-  const client = ecrClientFor(
+type ClientOptions = Pick<RepositoryStepOptions, 'maxAttempts' | 'proxy'>;
+
+function clientFor(spec: RegistrySpec, options: ClientOptions) {
+  return ecrClientFor(
     spec.region,
     spec.fips,
     { maxAttempts: options.maxAttempts, ...(options.proxy ? { proxy: options.proxy } : {}) },
     process.env,
   );
+}
+
+async function manageOne(target: RegistryTarget, options: RepositoryStepOptions): Promise<RepositoryOutcome> {
+  const { spec } = target;
+  const client = clientFor(spec, options);
   const repositoryTarget = {
     name: options.name,
     ...(spec.accountId ? { registryId: spec.accountId } : {}),
@@ -61,6 +68,7 @@ async function manageOne(target: RegistryTarget, options: RepositoryStepOptions)
     for (const notice of ensured.notices) core.warning(`${target.host}/${options.name}: ${notice}`);
     const { lifecyclePolicy, repositoryPolicy } = options.inputs;
     const outcome: RepositoryOutcome = {
+      spec,
       host: target.host,
       region: spec.region,
       repository: ensured.repository,
@@ -104,6 +112,35 @@ export async function manageRepositories(
   options: RepositoryStepOptions,
 ): Promise<RepositoryOutcome[]> {
   return Promise.all(targets.map((target) => manageOne(target, options)));
+}
+
+/**
+ * Once the image is built: the immutable tags that already existed either hold this image (nothing to push)
+ * or another one (the step fails before any push). Only those tags' images are fetched (BatchGetImage).
+ */
+export async function settleOutcomes(
+  outcomes: readonly RepositoryOutcome[],
+  image: NewImage,
+  options: ClientOptions & { name: string; policyFor: PolicyForAction },
+): Promise<void> {
+  await Promise.all(
+    outcomes.map(async (outcome) => {
+      const open = outcome.plan.push.flatMap((entry) => (entry.checkAfterBuild && entry.replaces) || []);
+      if (open.length === 0) return;
+      const client = clientFor(outcome.spec, options);
+      try {
+        const configs = await configDigests(client, {
+          name: options.name,
+          ...(outcome.spec.accountId ? { registryId: outcome.spec.accountId } : {}),
+          policyFor: options.policyFor,
+          digests: open,
+        });
+        outcome.plan = settleAfterBuild(outcome.plan, configs, image);
+      } finally {
+        client.destroy();
+      }
+    }),
+  );
 }
 
 /** Tags every registry keeps: a tag dropped in one registry is left out everywhere, so all hold the same set. */

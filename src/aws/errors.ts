@@ -2,7 +2,7 @@
  * Turns an AWS SDK failure into one line a user can act on: the cause, where, how many attempts were made,
  * and the fix.
  */
-import { ActionError, messageOf } from '../errors.js';
+import { ActionError, NoCredentialsError, messageOf } from '../errors.js';
 
 /** The minimal IAM policy (JSON text) that grants one action, for AccessDenied messages. */
 export type PolicyForAction = (action: string) => string;
@@ -57,7 +57,7 @@ export function describeAwsError(error: unknown, context: AwsCallContext): Error
   const { action, where } = context;
 
   if (NO_CREDENTIALS.has(name) || /could not load credentials/i.test(message)) {
-    return new ActionError(
+    return new NoCredentialsError(
       `No AWS credentials for ${action} in ${where}: add aws-actions/configure-aws-credentials before this step ` +
         `(with OIDC: 'permissions: id-token: write' and 'role-to-assume'), or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.`,
       { cause: error },

@@ -13,3 +13,4 @@ export type {
   TagToPush,
   UnchangedTag,
 } from './types.js';
+export { settleAfterBuild } from './settle.js';

@@ -1,0 +1,103 @@
+/**
+ * The docker command lines, as argument arrays (no shell). Every value a user or a git event can influence
+ * (tags, labels, build args) is joined to its flag (`--label=KEY=VALUE`), so a value starting with `-` is
+ * never read as an option. The context is last: an absolute path or a URL, so never option-like either.
+ */
+
+export interface BuildRequest {
+  context: string;
+  file?: string;
+  target?: string;
+  /** In order; a later entry of the same name wins, as with repeated --build-arg. */
+  buildArgs: [string, string][];
+  labels: Record<string, string>;
+  /** Full references, every registry × tag. */
+  tags: string[];
+  platforms: string[];
+  cacheFrom: string[];
+  cacheTo: string[];
+  provenance: string;
+  /** buildx `--secret` values (`id=NAME,src=FILE` or `id=NAME,env=VARIABLE`): never a secret's value. */
+  secrets: string[];
+}
+
+/** Where buildx writes what it built, and whether it pushes or loads the result. */
+export interface BuildxOutput {
+  iidFile: string;
+  metadataFile: string;
+  /** `push`: to the registries; `load`: into the local image store; `cache`: build only. */
+  output: 'push' | 'load' | 'cache';
+}
+
+function commonArgs(request: BuildRequest): string[] {
+  return [
+    ...(request.file === undefined ? [] : [`--file=${request.file}`]),
+    ...(request.target === undefined ? [] : [`--target=${request.target}`]),
+    ...request.buildArgs.map(([name, value]) => `--build-arg=${name}=${value}`),
+    ...Object.entries(request.labels).map(([key, value]) => `--label=${key}=${value}`),
+    ...request.tags.map((tag) => `--tag=${tag}`),
+  ];
+}
+
+/** The classic builder: `docker build`, one image tagged with every reference; pushed tag by tag after. */
+export function classicBuildArgs(request: BuildRequest, iidFile: string): string[] {
+  return ['build', ...commonArgs(request), `--iidfile=${iidFile}`, request.context];
+}
+
+/** One `docker buildx build` with every tag: pushes to every registry at once. */
+export function buildxBuildArgs(request: BuildRequest, output: BuildxOutput): string[] {
+  const outputArgs = { push: ['--push'], load: ['--load'], cache: [] }[output.output];
+  return [
+    'buildx',
+    'build',
+    ...commonArgs(request),
+    ...(request.platforms.length > 0 ? [`--platform=${request.platforms.join(',')}`] : []),
+    ...request.cacheFrom.map((value) => `--cache-from=${value}`),
+    ...request.cacheTo.map((value) => `--cache-to=${value}`),
+    `--provenance=${request.provenance}`,
+    ...request.secrets.map((value) => `--secret=${value}`),
+    `--iidfile=${output.iidFile}`,
+    `--metadata-file=${output.metadataFile}`,
+    ...outputArgs,
+    request.context,
+  ];
+}
+
+/**
+ * `cache: ecr`: a registry cache under one tag of the repository itself. ECR accepts BuildKit's cache only
+ * as an OCI image manifest (`image-manifest=true,oci-mediatypes=true`); `mode=max` caches every stage.
+ */
+export function ecrCacheArgs(cacheRef: string): { cacheFrom: string; cacheTo: string } {
+  return {
+    cacheFrom: `type=registry,ref=${cacheRef}`,
+    cacheTo: `type=registry,ref=${cacheRef},mode=max,image-manifest=true,oci-mediatypes=true`,
+  };
+}
+
+/** The digest `docker push` prints last: `<tag>: digest: sha256:<hex> size: <n>`. */
+export function pushedDigest(output: string): string | undefined {
+  const matches = [...output.matchAll(/digest: (sha256:[0-9a-f]{64})/g)];
+  return matches.at(-1)?.[1];
+}
+
+export interface BuildxMetadata {
+  digest?: string;
+  configDigest?: string;
+}
+
+/** What `--metadata-file` says of the image: the manifest (or index) digest and the config digest. */
+export function parseBuildxMetadata(text: string): BuildxMetadata {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return {};
+  }
+  const record = (typeof parsed === 'object' && parsed !== null ? parsed : {}) as Record<string, unknown>;
+  const digest = record['containerimage.digest'];
+  const config = record['containerimage.config.digest'];
+  return {
+    ...(typeof digest === 'string' && digest.startsWith('sha256:') ? { digest } : {}),
+    ...(typeof config === 'string' && config.startsWith('sha256:') ? { configDigest: config } : {}),
+  };
+}
