@@ -73,7 +73,10 @@ afterEach(async () => {
   process.exitCode = undefined;
 });
 
-function mockRepository(mutability: 'MUTABLE' | 'IMMUTABLE', images: { digest: string; tags: string[] }[] = []) {
+function mockRepository(
+  mutability: 'MUTABLE' | 'IMMUTABLE',
+  images: { digest: string; tags: string[] }[] = [],
+) {
   ecr
     .on(DescribeRepositoriesCommand)
     .callsFake((input: { repositoryNames: string[]; registryId?: string }) => ({
@@ -226,14 +229,24 @@ describe('main: build and push', () => {
         },
       ],
     });
-    env.setInputs({ registries: A, repository: 'team/app', build: 'true', tags: 'type=sha\ntype=raw,value=v1' });
+    env.setInputs({
+      registries: A,
+      repository: 'team/app',
+      build: 'true',
+      tags: 'type=sha\ntype=raw,value=v1',
+    });
     await expect(runMain()).rejects.toThrow(/Nothing was pushed\. Tag 'sha-0123456' is immutable/);
     expect(docker.buildClassic).toHaveBeenCalledTimes(1);
     expect(docker.pushImage).not.toHaveBeenCalled();
   });
 
   test('a build arg holding the registry password is refused before the build', async () => {
-    env.setInputs({ registries: A, repository: 'team/app', build: 'true', 'build-args': `TOKEN=${PASSWORD}` });
+    env.setInputs({
+      registries: A,
+      repository: 'team/app',
+      build: 'true',
+      'build-args': `TOKEN=${PASSWORD}`,
+    });
     await expect(runMain()).rejects.toThrow(/build-args TOKEN holds the registry password/);
     expect(docker.buildClassic).not.toHaveBeenCalled();
   });
