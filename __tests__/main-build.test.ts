@@ -160,7 +160,7 @@ describe('main: build and push', () => {
         `${HOST_B}/team/app:main`,
       ]),
     );
-    expect((await env.outputs()).images.split('\n')).toHaveLength(4);
+    expect((await env.outputs()).images!.split('\n')).toHaveLength(4);
   });
 
   test('a pull request is built, not pushed, and no repository is touched', async () => {

@@ -18,12 +18,12 @@ export interface ImageMetadata {
   buildArgs: Record<string, string>;
 }
 
-export function resolveImageMetadata(
-  inputs: MetadataInputs,
-  env: NodeJS.ProcessEnv,
-  now: Date,
-): ImageMetadata {
-  const context = readContext(env, (file) => readFileSync(file, 'utf8'));
+/** The GitHub Actions context; the CLI passes the context of the CI system it runs in instead. */
+export function githubContext(env: NodeJS.ProcessEnv = process.env): GitContext {
+  return readContext(env, (file) => readFileSync(file, 'utf8'));
+}
+
+export function resolveImageMetadata(inputs: MetadataInputs, context: GitContext, now: Date): ImageMetadata {
   const resolution = resolveTags(inputs.tagRules, context, { latest: inputs.latest, now });
   const labels = ociLabels({
     context,

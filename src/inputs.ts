@@ -305,13 +305,7 @@ export function getInputs(env: Env = process.env): Inputs {
   for (const secret of build.secrets)
     if ('value' in secret && secret.value !== '') core.setSecret(secret.value);
   return {
-    metadata: {
-      repository,
-      tagRules: parseTagRules(input('tags')),
-      latest: parseLatest(input('latest')),
-      labelOverrides: parseLabels(input('labels')),
-      created: parseCreated(input('created')),
-    },
+    metadata: getMetadataInputs(),
     repository: parseRepositoryInputs(input, env, repository, registryType, region ?? registries[0]?.region),
     build,
     registryType,
@@ -321,6 +315,18 @@ export function getInputs(env: Env = process.env): Inputs {
     skipLogout: parseBoolean('skip-logout', input('skip-logout') || 'false'),
     proxy: resolveProxy(input('http-proxy'), env),
     maxAttempts: parseIntegerInRange('max-attempts', input('max-attempts') || '5', 1, 20),
+  };
+}
+
+/** What the image is called and labelled: all a dry run of the tags needs (no region, no registry). */
+export function getMetadataInputs(): MetadataInputs {
+  const input = (name: string): string => core.getInput(name);
+  return {
+    repository: parseRepository(input('repository')),
+    tagRules: parseTagRules(input('tags')),
+    latest: parseLatest(input('latest')),
+    labelOverrides: parseLabels(input('labels')),
+    created: parseCreated(input('created')),
   };
 }
 

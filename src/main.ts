@@ -8,7 +8,9 @@ import { fetchPrivateCredentials, fetchPublicCredentials } from './aws/auth-toke
 import { storeCredentials } from './docker-config/credentials-store.js';
 import { prepareConfigDir } from './docker-config/location.js';
 import { authValue } from './docker-config/merge.js';
+import type { GitContext } from './context.js';
 import {
+  githubContext,
   logMetadata,
   resolveImageMetadata,
   writeMetadataOutputs,
@@ -163,7 +165,12 @@ function saveCleanupState(inputs: Inputs, plan: LoginPlan, refs: ReturnType<type
   core.info('cleanup: untagged images are removed by the post step, once the job has pushed.');
 }
 
-export async function runMain(): Promise<void> {
+export interface MainOptions {
+  /** Where the build's git facts come from: GitHub's variables and event payload unless the CLI says otherwise. */
+  readGitContext?: () => GitContext;
+}
+
+export async function runMain(options: MainOptions = {}): Promise<void> {
   markMainStarted();
   const inputs = getInputs();
   saveSkipLogout(inputs.skipLogout);
@@ -174,7 +181,8 @@ export async function runMain(): Promise<void> {
 
   // Before any AWS call: a tag rule that cannot make a valid tag fails the step before anything happens.
   const image = await core.group('Resolve tags and labels', () => {
-    const resolved = resolveImageMetadata(inputs.metadata, process.env, new Date());
+    const context = (options.readGitContext ?? githubContext)();
+    const resolved = resolveImageMetadata(inputs.metadata, context, new Date());
     logMetadata(resolved);
     return Promise.resolve(resolved);
   });

@@ -43,7 +43,7 @@ export type BuildInputText = (name: string) => string;
 type Env = Record<string, string | undefined>;
 
 const BUILD_ARG_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const TARGET = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
+const TARGET = /^[A-Za-z][A-Za-z0-9_.-]*$/;
 const PLATFORM = /^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/;
 const SECRET_ID = /^[A-Za-z0-9_.-]+$/;
 const REMOTE_CONTEXT = /^(https?:\/\/|git@|git:\/\/|github\.com\/)/i;
@@ -92,7 +92,8 @@ export function parseSecrets(text: string): BuildSecret[] {
     if (raw?.[1] && SECRET_ID.test(raw[1])) return { raw: line, id: raw[1] };
     const equals = line.indexOf('=');
     const id = line.slice(0, Math.max(equals, 0));
-    if (equals <= 0 || !SECRET_ID.test(id)) {
+    // `id=...` that is not buildx's form is a typo in it, not a secret named "id".
+    if (equals <= 0 || !SECRET_ID.test(id) || /^id=[^,]*,/.test(line)) {
       // The line may hold the secret itself: it is not repeated in the message.
       throw new InputError(
         'secrets',
@@ -152,7 +153,11 @@ function parseTarget(text: string): string | undefined {
   const target = text.trim();
   if (target === '') return undefined;
   if (!TARGET.test(target)) {
-    throw new InputError('target', text, 'expected a build stage name: letters, digits, _ . -');
+    throw new InputError(
+      'target',
+      text,
+      'expected a build stage name: a letter, then letters, digits, _ . -',
+    );
   }
   return target;
 }
@@ -266,11 +271,13 @@ export function parseBuildInputs(
       'cache-from',
       'cache-to',
       'secrets',
-    ].filter((name) => input(name).trim() !== '' && input(name).trim().toLowerCase() !== 'false');
-    if (unused.length > 0) {
+    ];
+    const first = unused.find((name) => !['', 'false', 'none'].includes(input(name).trim().toLowerCase()));
+    if (first !== undefined) {
       throw new InputError(
-        unused[0] ?? '',
-        input(unused[0] ?? ''),
+        first,
+        // A secret's value is not masked yet: it is never repeated.
+        first === 'secrets' ? '(not shown)' : input(first),
         `only used with 'build: true'${mode === 'source-image' ? ' (source-image pushes an image built earlier)' : ''}`,
       );
     }

@@ -38,15 +38,21 @@ async function docker(args: string[], options: { silent?: boolean } = {}) {
   }
 }
 
-/** The last meaningful line of a failed command, where docker puts its reason. */
+/**
+ * The line of a failed command that says why. docker writes its reason to stderr and its progress to
+ * stdout, so stderr is read first. Without a trailing period: it ends a sentence of ours.
+ */
 function reasonOf(result: { stdout: string; stderr: string }): string {
-  const lines = `${result.stderr}\n${result.stdout}`
-    .split('\n')
-    .map((line) => line.trim())
-    .filter((line) => line !== '' && !line.startsWith('DEPRECATED'));
-  return (
-    lines.findLast((line) => /error|denied|invalid|unauthorized|failed/i.test(line)) ?? lines.at(-1) ?? ''
-  );
+  const linesOf = (text: string) =>
+    text
+      .split('\n')
+      .map((line) => line.trim())
+      .filter((line) => line !== '' && !/^(DEPRECATED|Install the buildx|https:\/\/docs\.docker)/.test(line));
+  const stderr = linesOf(result.stderr);
+  const lines = stderr.length > 0 ? stderr : linesOf(result.stdout);
+  const line =
+    lines.findLast((text) => /error|denied|invalid|unauthorized|failed/i.test(text)) ?? lines.at(-1);
+  return (line ?? '').replace(/\.+$/, '');
 }
 
 export async function hasBuildx(): Promise<boolean> {
@@ -121,7 +127,7 @@ export async function tagImage(source: string, reference: string): Promise<void>
 }
 
 function pushFix(reason: string, host: string): string {
-  if (/no basic auth|unauthorized|authentication required|401/i.test(reason)) {
+  if (/no basic auth|unauthorized|authentication required|token has expired|status: 401\b/i.test(reason)) {
     return `docker has no valid login for ${host}: was DOCKER_CONFIG changed after this step logged in, or did the 12-hour token expire?`;
   }
   if (/immutable|already exists/i.test(reason)) {

@@ -117,3 +117,30 @@ export async function buildScratchImage(tag, { labels = {}, content } = {}) {
 export async function removeImages(...tags) {
   if (tags.length > 0) await docker(['image', 'rm', '--force', ...tags], { timeoutMs: 60_000 });
 }
+
+/** The local image ID of a reference, or null when the daemon has no such image. */
+export async function localImageId(reference) {
+  const result = await docker(['image', 'inspect', '--format', '{{.Id}}', reference], { timeoutMs: 30_000 });
+  const id = result.stdout.trim();
+  return result.code === 0 && id !== '' ? id : null;
+}
+
+/**
+ * Push `tag` as a user would after `docker login`: with a throwaway DOCKER_CONFIG holding basic auth
+ * for `host` only, removed afterwards. Throws with docker's stderr when the push fails.
+ */
+export async function pushWithLogin(tag, { host, user = 'AWS', password }) {
+  const dir = await tempDir('push-config');
+  try {
+    const auth = Buffer.from(`${user}:${password}`).toString('base64');
+    await writeFile(path.join(dir, 'config.json'), JSON.stringify({ auths: { [host]: { auth } } }), {
+      mode: 0o600,
+    });
+    const result = await docker(['push', tag], { env: { DOCKER_CONFIG: dir } });
+    if (result.code !== 0)
+      throw new Error(`docker push ${tag} failed (exit ${result.code}):\n${result.stderr}`);
+    return result;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}

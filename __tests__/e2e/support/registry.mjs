@@ -262,3 +262,12 @@ export async function pushMinimalImage(registry, repository, tag, { labels = {} 
   await res.arrayBuffer();
   return sha256(manifest);
 }
+
+/** Every tag of a repository with the manifest digest it holds: `{ tag: digest }` ({} when absent). */
+export async function tagDigests(registry, repository) {
+  const digests = {};
+  for (const tag of (await listTags(registry, repository)).sort()) {
+    digests[tag] = (await getManifest(registry, repository, tag))?.digest ?? null;
+  }
+  return digests;
+}
