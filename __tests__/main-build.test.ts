@@ -289,4 +289,30 @@ describe('main: build and push', () => {
     expect(docker.pushImage).not.toHaveBeenCalled();
     expect(await env.outputs()).toMatchObject({ pushed: 'true', digest: DIGEST });
   });
+
+  test('secrets reach BuildKit through a 0600 file that is gone after the build, and are masked first', async () => {
+    docker.hasBuildx.mockResolvedValue(true);
+    let seen: { arg: string; mode: number; content: string } | undefined;
+    docker.buildWithBuildx.mockImplementation(async (request) => {
+      const arg = request.secrets[0] ?? '';
+      const file = /src=(.+)$/.exec(arg)?.[1] ?? '';
+      const stat = await fs.stat(file);
+      seen = { arg, mode: stat.mode & 0o777, content: await fs.readFile(file, 'utf8') };
+      return { imageId: IMAGE_ID, digest: DIGEST } as { imageId: string };
+    });
+    env.setInputs({
+      registries: A,
+      repository: 'team/app',
+      build: 'true',
+      secrets: 'NPM_TOKEN=npm_s3cr3t,value',
+    });
+    await runMain();
+
+    expect(seen?.arg).toMatch(/^id=NPM_TOKEN,src=\//);
+    expect(seen?.arg).not.toContain('npm_s3cr3t');
+    expect(seen?.mode).toBe(0o600);
+    expect(seen?.content).toBe('npm_s3cr3t,value');
+    await expect(fs.stat(/src=(.+)$/.exec(seen?.arg ?? '')?.[1] ?? '')).rejects.toThrow(/ENOENT/);
+    expect(printed()).toContain('::add-mask::npm_s3cr3t,value');
+  });
 });

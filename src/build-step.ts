@@ -151,7 +151,7 @@ function cacheArgsOf(context: BuildContext): { cacheFrom: string[]; cacheTo: str
   const { inputs } = context;
   const cacheFrom = [...inputs.cacheFrom];
   const cacheTo = [...inputs.cacheTo];
-  const first = context.outcomes[0] ?? undefined;
+  const first = context.outcomes[0];
   const host = first?.host ?? context.registries[0];
   if (inputs.cache && host !== undefined) {
     const ecr = ecrCacheArgs(`${host}/${context.repository}:${CACHE_TAG}`);
@@ -172,16 +172,26 @@ function cacheArgsOf(context: BuildContext): { cacheFrom: string[]; cacheTo: str
   return { cacheFrom, cacheTo };
 }
 
-/** Writes NAME=VALUE secrets to 0600 files in a private directory, so values never reach an argument. */
-async function secretArgs(inputs: BuildInputs, dir: string): Promise<string[]> {
-  return Promise.all(
-    inputs.secrets.map(async (secret) => {
-      if ('raw' in secret) return secret.raw;
-      const file = path.join(dir, `secret-${secret.id}`);
-      await fs.writeFile(file, secret.value, { mode: 0o600 });
-      return `id=${secret.id},src=${file}`;
-    }),
-  );
+/**
+ * Runs `use` with buildx `--secret` values: NAME=VALUE secrets are written to 0600 files in a private
+ * directory, removed afterwards, so a value never reaches a process argument.
+ */
+async function withSecrets<T>(inputs: BuildInputs, use: (secrets: string[]) => Promise<T>): Promise<T> {
+  if (inputs.secrets.length === 0) return use([]);
+  const dir = await fs.mkdtemp(path.join(process.env.RUNNER_TEMP || os.tmpdir(), 'ecr-push-secrets-'));
+  try {
+    const secrets = await Promise.all(
+      inputs.secrets.map(async (secret) => {
+        if ('raw' in secret) return secret.raw;
+        const file = path.join(dir, `secret-${secret.id}`);
+        await fs.writeFile(file, secret.value, { mode: 0o600 });
+        return `id=${secret.id},src=${file}`;
+      }),
+    );
+    return await use(secrets);
+  } finally {
+    await fs.rm(dir, { recursive: true, force: true });
+  }
 }
 
 function requestOf(context: BuildContext, tags: string[], secrets: string[]): BuildRequest {
@@ -227,34 +237,25 @@ export async function buildImage(
     core.info(`Tagged ${builder.image} as ${references.join(', ')}.`);
     return { built: { imageId: builder.imageId }, pushedByBuild: false };
   }
-  const dir = await fs.mkdtemp(path.join(process.env.RUNNER_TEMP || os.tmpdir(), 'ecr-push-secrets-'));
-  try {
-    const secrets = await secretArgs(context.inputs, dir);
+  return withSecrets(context.inputs, async (secrets) => {
     if (builder.kind === 'docker') {
       return { built: await buildClassic(requestOf(context, references, secrets)), pushedByBuild: false };
     }
+    // Pushed by the build itself unless an existing immutable tag must first be compared with the image.
     const open = context.outcomes.some((outcome) => outcome.plan.push.some((entry) => entry.checkAfterBuild));
-    const local = context.inputs.platforms.length <= 1 ? 'load' : 'cache';
-    if (context.push && !open) {
-      const pushes = destinationsOf(context).flatMap((destination) => destination.push);
-      if (pushes.length === 0) {
-        return {
-          built: await buildWithBuildx(requestOf(context, references, secrets), local),
-          pushedByBuild: false,
-        };
-      }
+    const pushes = destinationsOf(context).flatMap((destination) => destination.push);
+    if (context.push && !open && pushes.length > 0) {
       return {
         built: await buildWithBuildx(requestOf(context, pushes, secrets), 'push'),
         pushedByBuild: true,
       };
     }
+    const local = context.inputs.platforms.length <= 1 ? 'load' : 'cache';
     return {
       built: await buildWithBuildx(requestOf(context, references, secrets), local),
       pushedByBuild: false,
     };
-  } finally {
-    await fs.rm(dir, { recursive: true, force: true });
-  }
+  });
 }
 
 /**
@@ -266,14 +267,10 @@ export async function pushImages(context: BuildContext, built: BuiltImage): Prom
   if (context.builder.kind === 'buildx') {
     const pushes = destinations.flatMap((destination) => destination.push);
     if (pushes.length === 0) return [];
-    const dir = await fs.mkdtemp(path.join(process.env.RUNNER_TEMP || os.tmpdir(), 'ecr-push-secrets-'));
-    try {
-      const secrets = await secretArgs(context.inputs, dir);
-      const result = await buildWithBuildx(requestOf(context, pushes, secrets), 'push');
-      return pushes.map((reference) => ({ reference, digest: result.digest ?? built.digest ?? '' }));
-    } finally {
-      await fs.rm(dir, { recursive: true, force: true });
-    }
+    const result = await withSecrets(context.inputs, (secrets) =>
+      buildWithBuildx(requestOf(context, pushes, secrets), 'push'),
+    );
+    return pushes.map((reference) => ({ reference, digest: result.digest ?? built.digest ?? '' }));
   }
   const perRegistry = await Promise.all(
     destinations.map(async (destination) => {
