@@ -8,10 +8,13 @@ const dist = path.resolve(import.meta.dirname, '..', 'dist');
 const LICENSE_FILE = /^(licen[cs]e|copying)(\.(md|txt|markdown))?$/i;
 
 const packageDirs = new Set();
-for (const file of readdirSync(dist).filter((name) => name.endsWith('.js.map'))) {
+// Every bundle: the action's main step, its post step (dist/post) and the CLI (dist/cli).
+const maps = readdirSync(dist, { recursive: true }).filter((name) => String(name).endsWith('.js.map'));
+for (const file of maps.map(String)) {
   const map = JSON.parse(readFileSync(path.join(dist, file), 'utf8'));
   for (const source of map.sources) {
     const match = /^(.*node_modules\/(?:@[^/]+\/)?[^/]+)\//.exec(source.replace(/^webpack:\/\/[^/]*\//, ''));
+    // ncc writes every map's sources relative to dist/ itself, also for the bundles in subfolders.
     if (match) packageDirs.add(path.resolve(dist, match[1]));
   }
 }

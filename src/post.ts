@@ -6,14 +6,17 @@
 import * as core from '@actions/core';
 import { promises as fs } from 'node:fs';
 import { undoCredentials } from './docker-config/credentials-store.js';
-import { cleanUntagged } from './cleanup-step.js';
 import { loadPostState, readUndoFile, type PostState } from './state.js';
 
 export async function runPost(): Promise<void> {
   const state = loadPostState();
   try {
     const { cleanup } = state;
-    if (cleanup) await core.group('Clean up untagged images', () => cleanUntagged(cleanup));
+    if (cleanup) {
+      // Loaded here: the AWS SDK is only needed when there is something to clean up.
+      const { cleanUntagged } = await import('./cleanup-step.js');
+      await core.group('Clean up untagged images', () => cleanUntagged(cleanup));
+    }
   } finally {
     // A failed clean-up must not leave the credentials behind.
     await logout(state);

