@@ -1,9 +1,11 @@
 // Start-up cost of the action's main step under Node 24 against the ECR stand-in (no Docker):
 // wall time from spawn to exit and peak RSS, for 1 and 10 registries, next to a bare `node -e ''`
-// measured in the same run so the ratios hold on any machine.
+// measured in the same run so the ratios hold on any machine. Then, where Docker and docker-registry
+// are available, build and push: the action against plain docker commands (bench/build.mjs).
 //
-//   node bench/run.mjs [--runs 15] [--rss-runs 5] [--check]
+//   node bench/run.mjs [--runs 15] [--rss-runs 5] [--build-runs 11] [--payload-kb 1024] [--skip-build] [--check]
 //
+// --build-runs and --payload-kb default to BENCH_BUILD_RUNS and BENCH_BUILD_PAYLOAD_KB, else 11 and 1024.
 // --check exits 1 when a target is missed. Results also go to bench/results.json.
 import { readdirSync, statSync } from 'node:fs';
 import { readFile, rm, writeFile } from 'node:fs/promises';
@@ -22,6 +24,7 @@ import {
   prepareStep,
   resolveNode24,
 } from '../__tests__/e2e/support/runner.mjs';
+import { buildOptions, printBuildResults, runBuildBench } from './build.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const RSS_HOOK = pathToFileURL(path.join(here, 'rss-hook.mjs')).href;
@@ -38,12 +41,25 @@ const { values: args } = parseArgs({
     runs: { type: 'string', default: '15' },
     'rss-runs': { type: 'string', default: '5' },
     check: { type: 'boolean', default: false },
+    'build-runs': { type: 'string' },
+    'payload-kb': { type: 'string' },
+    'skip-build': { type: 'boolean', default: false },
   },
 });
+const BUILD = buildOptions([
+  ...(args['build-runs'] === undefined ? [] : ['--runs', args['build-runs']]),
+  ...(args['payload-kb'] === undefined ? [] : ['--payload-kb', args['payload-kb']]),
+]);
 const RUNS = Number(args.runs);
 const RSS_RUNS = Number(args['rss-runs']);
 if (!Number.isInteger(RUNS) || RUNS < 1 || RUNS > 200) throw new Error('--runs must be 1..200');
 if (!Number.isInteger(RSS_RUNS) || RSS_RUNS < 1 || RSS_RUNS > 50) throw new Error('--rss-runs must be 1..50');
+if (!Number.isInteger(BUILD.runs) || BUILD.runs < 1 || BUILD.runs > 200) {
+  throw new Error('--build-runs (BENCH_BUILD_RUNS) must be 1..200');
+}
+if (!Number.isInteger(BUILD.payloadKb) || BUILD.payloadKb < 1 || BUILD.payloadKb > 1024 * 1024) {
+  throw new Error('--payload-kb (BENCH_BUILD_PAYLOAD_KB) must be 1..1048576');
+}
 
 const REGIONS = ['eu-west-1', 'us-east-1', 'ap-northeast-1'];
 const tenHosts = Array.from({ length: 10 }, (_, i) => {
@@ -208,6 +224,33 @@ console.log(
 console.log(`target dist/index.js < ${TARGETS.distBytes} bytes: ${distBytes}, ${verdict(targets.distBytes)}`);
 for (const problem of problems) console.log(`WARNING ${problem}`);
 
+// Build and push, after the start-up figures are in (it needs Docker; it is skipped without it).
+console.log('');
+let build = { skipped: '--skip-build' };
+if (!args['skip-build']) {
+  try {
+    build = await runBuildBench(BUILD);
+  } catch (error) {
+    // The start-up figures above still get written; the build figures of an earlier run are kept.
+    build = { skipped: `it failed: ${error instanceof Error ? error.message : error}` };
+    problems.push(`build bench failed: ${error instanceof Error ? error.message : error}`);
+    process.exitCode = 1;
+  }
+}
+if (!build.skipped) console.log('');
+printBuildResults(build);
+let previousBuild;
+if (build.skipped) {
+  try {
+    previousBuild = JSON.parse(await readFile(RESULTS_FILE, 'utf8')).build;
+  } catch {
+    previousBuild = undefined;
+  }
+  if (previousBuild) console.log(`(bench/results.json keeps the build figures of ${previousBuild.date})`);
+} else {
+  targets.buildVsPlain = build.target;
+}
+
 const results = {
   date: new Date().toISOString(),
   node: node.version,
@@ -222,6 +265,7 @@ const results = {
   dist: { indexJsBytes: distBytes, allJsBytes: distAllJsBytes },
   targets,
   problems,
+  ...(build.skipped ? (previousBuild ? { build: previousBuild } : {}) : { build }),
 };
 await writeFile(RESULTS_FILE, await formatJson(results));
 console.log(`results written to ${path.relative(process.cwd(), RESULTS_FILE)}`);
