@@ -51,6 +51,14 @@ export function parseInvocation(argv: readonly string[], env: Env): Invocation {
     const next = argv[index + 1];
     const takeNext = () => {
       if (next === undefined) throw usage(name, '', 'this option needs a value');
+      // `--docker-config --json` is a forgotten value, not a directory named --json.
+      if (next.startsWith('--')) {
+        throw usage(
+          name,
+          next,
+          `this option needs a value; for a value starting with --, write --${name}=${next}`,
+        );
+      }
       index += 1;
       return next;
     };

@@ -26,7 +26,7 @@ export function helpText(): string {
     lines.push('', `${group.title}:`);
     for (const option of group.options) {
       const flag = `--${option.name}${option.flag ? '' : ' VALUE'}`;
-      lines.push(`  ${flag.padEnd(width)}${option.help} [${envName(option.name)}]`);
+      lines.push(`  ${`${flag} `.padEnd(width)}${option.help} [${envName(option.name)}]`);
     }
   }
   lines.push(

@@ -79,7 +79,7 @@ export const OPTION_GROUPS: OptionGroup[] = [
       { name: 'cache', help: 'ecr: registry cache in the repository (buildx)' },
       { name: 'cache-from', help: 'raw --cache-from values (buildx)' },
       { name: 'cache-to', help: 'raw --cache-to values (buildx)' },
-      { name: 'provenance', help: 'false (default), true, mode=min, mode=max (buildx)' },
+      { name: 'provenance', help: 'false (default), true, mode=min, mode=max (buildx)', flag: true },
       { name: 'builder', help: 'auto (default), buildx or docker' },
       { name: 'push', help: 'auto (default: not for pull requests), true or false', flag: true },
       { name: 'secrets', help: 'BuildKit secrets: NAME=VALUE, id=NAME,src=FILE or id=NAME,env=VAR (buildx)' },

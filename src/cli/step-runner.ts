@@ -4,7 +4,7 @@
  * their workflow commands as plain text, and hands back the outputs and state. No module of the action
  * knows it runs outside GitHub.
  */
-import { promises as fs } from 'node:fs';
+import { promises as fs, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { GitContext } from '../context.js';
@@ -63,7 +63,12 @@ function setStepEnvironment(dir: string, options: StepOptions): () => void {
   const saved = { ...process.env };
   setInputs(options.inputs);
   for (const [name, value] of Object.entries(options.state ?? {})) process.env[`STATE_${name}`] = value;
-  for (const name of RUNNER_VARIABLES) process.env[name] = path.join(dir, name.toLowerCase());
+  for (const name of RUNNER_VARIABLES) {
+    const file = path.join(dir, name.toLowerCase());
+    // @actions/core appends to these and refuses a file that is not there, as on a runner.
+    writeFileSync(file, '', { mode: 0o600 });
+    process.env[name] = file;
+  }
   return () => {
     for (const name of Object.keys(process.env)) {
       if (!(name in saved)) Reflect.deleteProperty(process.env, name);
