@@ -285,9 +285,13 @@ describe('pushImage', () => {
   const MISSING_FIX =
     "the repository does not exist in this registry: set 'create-repository: true' or create it first.";
 
+  const NETWORK_FIX = `the registry ${REGISTRY} could not be reached from the docker daemon`;
+
   test.each([
     ['no basic auth credentials', LOGIN_FIX],
     ['unauthorized: authentication required', LOGIN_FIX],
+    ['Get "https://registry/v2/": dial tcp 127.0.0.1:5000: connect: connection refused', NETWORK_FIX],
+    ['Put "https://registry/v2/team/app/blobs/uploads/x": EOF', NETWORK_FIX],
     [
       "tag invalid: The image tag '1.2.3' already exists in the 'team/app' repository and cannot be overwritten because the repository is immutable.",
       IMMUTABLE_FIX,

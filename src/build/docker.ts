@@ -139,6 +139,9 @@ function pushFix(reason: string, host: string): string {
   if (/name unknown|does not exist/i.test(reason)) {
     return "the repository does not exist in this registry: set 'create-repository: true' or create it first.";
   }
+  if (/connection refused|no such host|i\/o timeout|connection reset|\bEOF\b/i.test(reason)) {
+    return `the registry ${host} could not be reached from the docker daemon: check the runner's network, and the daemon's proxy settings (dockerd does not read this step's HTTPS_PROXY).`;
+  }
   return 'see the push log above.';
 }
 
