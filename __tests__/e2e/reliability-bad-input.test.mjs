@@ -269,6 +269,25 @@ const CASES = [
   ['cleanup', 'all', { inputs: REPO }],
   ['cleanup', 'untagged,tagged', { inputs: REPO }],
   ['cleanup-dry-run', 'yes', { inputs: { ...REPO, cleanup: 'untagged' } }],
+  // build and push: checked with the other inputs, before docker or AWS is asked anything
+  ['build', 'yes', { inputs: REPO }],
+  ['build', 'true', { names: 'repository' }],
+  ['build', 'true', { inputs: REPO, names: 'file', label: 'true, with no Dockerfile in the context' }],
+  ['source-image', '-evil', { inputs: REPO }],
+  ['source-image', 'app:ci', { inputs: { ...REPO, build: 'true' } }],
+  ['context', 'no-such-dir', { inputs: { ...REPO, build: 'true' } }],
+  ['file', 'docker/Missing.Dockerfile', { inputs: { ...REPO, build: 'true' } }],
+  ['target', '--output=type=local,dest=/tmp/x', { inputs: { ...REPO, build: 'true' } }],
+  ['build-args', 'NO_VALUE', { inputs: { ...REPO, build: 'true' } }],
+  ['build-args', '--network=host', { inputs: { ...REPO, build: 'true' } }],
+  ['build-args', 'VERSION=1', { inputs: REPO, label: 'VERSION=1 without build' }],
+  ['label-build-args', 'on', { inputs: { ...REPO, build: 'true' } }],
+  ['platforms', 'linux', { inputs: { ...REPO, build: 'true' } }],
+  ['cache', 'gha', { inputs: { ...REPO, build: 'true' } }],
+  ['provenance', 'mode max', { inputs: { ...REPO, build: 'true' } }],
+  ['builder', 'kaniko', { inputs: { ...REPO, build: 'true' } }],
+  ['push', 'maybe', { inputs: { ...REPO, build: 'true' } }],
+  ['secrets', 'id=npm,file=/etc/passwd', { inputs: { ...REPO, build: 'true' } }],
 ];
 
 const rejected = new Map();
