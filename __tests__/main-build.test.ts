@@ -7,7 +7,6 @@ import { afterEach, beforeEach, describe, expect, jest, test } from '@jest/globa
 import {
   BatchGetImageCommand,
   CreateRepositoryCommand,
-  DescribeImagesCommand,
   DescribeRepositoriesCommand,
   ECRClient,
   GetAuthorizationTokenCommand,
@@ -18,6 +17,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { BuildRequest } from '../src/build/docker-args.js';
 import { createActionEnv, type ActionEnv } from './fixtures/docker-config/action-env.js';
+import { mockRepository as mockRepositoryOf } from './fixtures/mocked-repository.js';
 
 const docker = {
   hasBuildx: jest.fn<() => Promise<boolean>>(),
@@ -73,27 +73,12 @@ afterEach(async () => {
   process.exitCode = undefined;
 });
 
-function mockRepository(
+const mockRepository = (
   mutability: 'MUTABLE' | 'IMMUTABLE',
   images: { digest: string; tags: string[] }[] = [],
-) {
-  ecr
-    .on(DescribeRepositoriesCommand)
-    .callsFake((input: { repositoryNames: string[]; registryId?: string }) => ({
-      repositories: [
-        {
-          repositoryName: input.repositoryNames[0],
-          registryId: input.registryId ?? A,
-          repositoryUri: `${input.registryId ?? A}.dkr.ecr.eu-west-1.amazonaws.com/${input.repositoryNames[0]}`,
-          repositoryArn: `arn:aws:ecr:eu-west-1:${input.registryId ?? A}:repository/${input.repositoryNames[0]}`,
-          imageTagMutability: mutability,
-        },
-      ],
-    }));
-  ecr.on(DescribeImagesCommand).resolves({
-    imageDetails: images.map((image) => ({ imageDigest: image.digest, imageTags: image.tags })),
-  });
-}
+) => {
+  mockRepositoryOf(ecr, A, mutability, images);
+};
 
 const printed = () => env.stdout.join('');
 const builtRequest = () => docker.buildClassic.mock.calls[0]![0];

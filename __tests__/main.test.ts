@@ -1,7 +1,6 @@
 import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
 import {
   CreateRepositoryCommand,
-  DescribeImagesCommand,
   DescribeRepositoriesCommand,
   ECRClient,
   GetAuthorizationTokenCommand,
@@ -18,6 +17,7 @@ import * as path from 'node:path';
 import { authValue } from '../src/docker-config/merge.js';
 import { runMain } from '../src/main.js';
 import { createActionEnv, type ActionEnv } from './fixtures/docker-config/action-env.js';
+import { mockRepository as mockRepositoryOf } from './fixtures/mocked-repository.js';
 
 const A = '111111111111';
 const B = '222222222222';
@@ -60,6 +60,13 @@ afterEach(async () => {
   await env.restore();
   process.exitCode = undefined;
 });
+
+const mockRepository = (
+  mutability: 'MUTABLE' | 'IMMUTABLE',
+  images: { digest: string; tags: string[] }[] = [],
+) => {
+  mockRepositoryOf(ecr, A, mutability, images);
+};
 
 const printed = () => env.stdout.join('');
 /** The outputs of the login (other steps of the action add outputs of their own). */
@@ -206,29 +213,9 @@ describe('main: outputs, docker config and state', () => {
   });
 });
 
-/** A repository in the mocked ECR, as DescribeRepositories returns it, with these tags on one image. */
-function mockRepository(mutability: 'MUTABLE' | 'IMMUTABLE', tags: string[] = []): void {
-  ecr
-    .on(DescribeRepositoriesCommand)
-    .callsFake((input: { repositoryNames: string[]; registryId?: string }) => ({
-      repositories: [
-        {
-          repositoryName: input.repositoryNames[0],
-          registryId: input.registryId ?? A,
-          repositoryUri: `${input.registryId ?? A}.dkr.ecr.eu-west-1.amazonaws.com/${input.repositoryNames[0]}`,
-          repositoryArn: `arn:aws:ecr:eu-west-1:${input.registryId ?? A}:repository/${input.repositoryNames[0]}`,
-          imageTagMutability: mutability,
-        },
-      ],
-    }));
-  ecr.on(DescribeImagesCommand).resolves({
-    imageDetails: tags.length > 0 ? [{ imageDigest: 'sha256:old', imageTags: tags }] : [],
-  });
-}
-
 describe('main: repository', () => {
   test('an immutable repository: moving tags are dropped from the outputs, with a warning', async () => {
-    mockRepository('IMMUTABLE', ['main']);
+    mockRepository('IMMUTABLE', [{ digest: 'sha256:old', tags: ['main'] }]);
     env.setInputs({ registries: A, repository: 'team/app' });
     await runMain();
 
@@ -249,7 +236,7 @@ describe('main: repository', () => {
   });
 
   test('on-immutable: fail stops the step, naming the tag', async () => {
-    mockRepository('IMMUTABLE', ['main']);
+    mockRepository('IMMUTABLE', [{ digest: 'sha256:old', tags: ['main'] }]);
     env.setInputs({ registries: A, repository: 'team/app', 'on-immutable': 'fail' });
     await expect(runMain()).rejects.toThrow(/'main'/);
   });
