@@ -4,7 +4,6 @@
  */
 import * as core from '@actions/core';
 import { promises as fs } from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { buildxOnlyInputs, type BuildInputs } from './build/build-inputs.js';
 import { ecrCacheArgs, type BuildRequest } from './build/docker-args.js';
@@ -18,6 +17,7 @@ import {
   type BuiltImage,
 } from './build/docker.js';
 import { ActionError, InputError } from './errors.js';
+import { withTempDir } from './temp-dir.js';
 import type { Labels } from './labels.js';
 import { imageReferences } from './metadata.js';
 import type { NewImage } from './plan/index.js';
@@ -178,8 +178,7 @@ function cacheArgsOf(context: BuildContext): { cacheFrom: string[]; cacheTo: str
  */
 async function withSecrets<T>(inputs: BuildInputs, use: (secrets: string[]) => Promise<T>): Promise<T> {
   if (inputs.secrets.length === 0) return use([]);
-  const dir = await fs.mkdtemp(path.join(process.env.RUNNER_TEMP || os.tmpdir(), 'ecr-push-secrets-'));
-  try {
+  return withTempDir('ecr-push-secrets-', async (dir) => {
     const secrets = await Promise.all(
       inputs.secrets.map(async (secret) => {
         if ('raw' in secret) return secret.raw;
@@ -188,10 +187,8 @@ async function withSecrets<T>(inputs: BuildInputs, use: (secrets: string[]) => P
         return `id=${secret.id},src=${file}`;
       }),
     );
-    return await use(secrets);
-  } finally {
-    await fs.rm(dir, { recursive: true, force: true });
-  }
+    return use(secrets);
+  });
 }
 
 function requestOf(context: BuildContext, tags: string[], secrets: string[]): BuildRequest {

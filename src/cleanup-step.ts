@@ -5,7 +5,7 @@
 import * as core from '@actions/core';
 import { ecrClientFor } from './aws/ecr-client.js';
 import { deleteUntaggedImages } from './aws/images.js';
-import { getProxySetting } from './inputs.js';
+import { getProxySetting } from './proxy-input.js';
 import type { CleanupState } from './state.js';
 
 export async function cleanUntagged(state: CleanupState): Promise<void> {

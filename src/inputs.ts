@@ -10,9 +10,11 @@ import * as path from 'node:path';
 import { parseBuildInputs, type BuildInputs } from './build/build-inputs.js';
 import { isInsideDirectory, whyNotADirectory } from './docker-config/location.js';
 import { InputError } from './errors.js';
+import { parseBoolean, parseIntegerInRange } from './input-values.js';
 import { parseCreated, parseLabels, type CreatedSetting } from './labels.js';
 import { parseList } from './lists.js';
 import { parseRepository } from './metadata.js';
+import { resolveProxy } from './proxy-input.js';
 import { parseOnImmutable, type OnImmutable } from './plan/index.js';
 import {
   parseRepositorySettings,
@@ -70,23 +72,9 @@ export interface Inputs {
 
 type Env = Record<string, string | undefined>;
 
-const BOOLEAN_ACCEPTED = "expected 'true' or 'false'";
-
-export function parseBoolean(input: string, value: string): boolean {
-  const lowered = value.trim().toLowerCase();
-  if (lowered === 'true') return true;
-  if (lowered === 'false') return false;
-  throw new InputError(input, value, BOOLEAN_ACCEPTED);
-}
-
-export function parseIntegerInRange(input: string, value: string, min: number, max: number): number {
-  const trimmed = value.trim();
-  const parsed = Number(trimmed);
-  if (!/^\d+$/.test(trimmed) || parsed < min || parsed > max) {
-    throw new InputError(input, value, `expected a whole number from ${min} to ${max}`);
-  }
-  return parsed;
-}
+// Shared with the other input modules and their tests.
+export { parseBoolean, parseIntegerInRange } from './input-values.js';
+export { parseProxy, redactUrlText } from './proxy-input.js';
 
 function parseRegistryType(value: string): RegistryType {
   const lowered = value.trim().toLowerCase();
@@ -167,48 +155,6 @@ export function parseDockerConfig(value: string, env: Env): DockerConfigChoice {
     );
   }
   return choice;
-}
-
-/** A proxy URL, as the input or a *_PROXY variable gives it; `host:port` alone means http. */
-export function parseProxy(source: string, value: string): URL | undefined {
-  const trimmed = value.trim();
-  if (trimmed === '') return undefined;
-  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed) ? trimmed : `http://${trimmed}`;
-  let url: URL;
-  try {
-    url = new URL(withScheme);
-  } catch {
-    throw new InputError(
-      source,
-      redactUrlText(trimmed),
-      'expected a proxy URL such as http://proxy.example:3128',
-    );
-  }
-  if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.hostname === '') {
-    throw new InputError(
-      source,
-      redactUrlText(trimmed),
-      'expected an http:// or https:// proxy URL such as http://proxy.example:3128',
-    );
-  }
-  return url;
-}
-
-/**
- * Hides `user:password@` in a URL-like text that may not parse, so an error never prints a password: all of
- * it up to the last `@` (a password may hold `@` or `/`), with or without a scheme.
- */
-export function redactUrlText(text: string): string {
-  return text.replace(/^([a-z][a-z0-9+.-]*:\/\/)?[\s\S]*@/i, '$1***@');
-}
-
-function resolveProxy(value: string, env: Env): URL | undefined {
-  if (value.trim() !== '') return parseProxy('http-proxy', value);
-  for (const name of ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy']) {
-    const fromEnv = env[name];
-    if (fromEnv?.trim()) return parseProxy(name, fromEnv);
-  }
-  return undefined;
 }
 
 function parseCleanup(value: string): boolean {
@@ -299,13 +245,14 @@ export function getInputs(env: Env = process.env): Inputs {
       `'registries' is ignored with registry-type 'public': ECR Public has one registry, public.ecr.aws.`,
     );
   }
-  const repository = parseRepository(input('repository'));
+  const metadata = getMetadataInputs();
+  const { repository } = metadata;
   const build = parseBuildInputs(input, env, repository);
   // Masked before anything can print them; they reach the build only through 0600 files.
   for (const secret of build.secrets)
     if ('value' in secret && secret.value !== '') core.setSecret(secret.value);
   return {
-    metadata: getMetadataInputs(),
+    metadata,
     repository: parseRepositoryInputs(input, env, repository, registryType, region ?? registries[0]?.region),
     build,
     registryType,
@@ -328,9 +275,4 @@ export function getMetadataInputs(): MetadataInputs {
     labelOverrides: parseLabels(input('labels')),
     created: parseCreated(input('created')),
   };
-}
-
-/** The proxy alone, for the post step's clean-up calls (the runner gives the post step the same inputs). */
-export function getProxySetting(env: Env = process.env): URL | undefined {
-  return resolveProxy(core.getInput('http-proxy'), env);
 }

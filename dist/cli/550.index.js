@@ -11,7 +11,7 @@ export const modules = {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(9469);
 /* harmony import */ var _aws_ecr_client_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(8795);
 /* harmony import */ var _aws_images_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(5687);
-/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(3726);
+/* harmony import */ var _proxy_input_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(9750);
 /**
  * `cleanup: untagged`, run by the post step: by then the job's pushes (this action's or a later docker push)
  * are done, so the images they left without a tag can go.
@@ -21,7 +21,7 @@ export const modules = {
 
 
 async function cleanUntagged(state) {
-    const proxy = (0,_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .getProxySetting */ .Jd)();
+    const proxy = (0,_proxy_input_js__WEBPACK_IMPORTED_MODULE_3__/* .getProxySetting */ .Jd)();
     for (const target of state.targets) {
         const client = (0,_aws_ecr_client_js__WEBPACK_IMPORTED_MODULE_1__/* .ecrClientFor */ .l)(target.region, target.fips, { maxAttempts: state.maxAttempts, ...(proxy ? { proxy } : {}) }, process.env);
         try {

@@ -5,6 +5,7 @@
 import { existsSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { InputError } from '../errors.js';
+import { parseBoolean } from '../input-values.js';
 import { parseLines, parseList } from '../lists.js';
 
 export type BuilderChoice = 'auto' | 'buildx' | 'docker';
@@ -49,14 +50,6 @@ const SECRET_ID = /^[A-Za-z0-9_.-]+$/;
 const REMOTE_CONTEXT = /^(https?:\/\/|git@|git:\/\/|github\.com\/)/i;
 /** A docker image reference: no option-like start, no white space or control characters. */
 const IMAGE_REFERENCE = /^[A-Za-z0-9][A-Za-z0-9._/:@-]*$/;
-
-function parseBooleanText(input: string, text: string, fallback: boolean): boolean {
-  const lowered = text.trim().toLowerCase();
-  if (lowered === '') return fallback;
-  if (lowered === 'true') return true;
-  if (lowered === 'false') return false;
-  throw new InputError(input, text, "expected 'true' or 'false'");
-}
 
 function oneOf<T extends string>(input: string, text: string, values: readonly T[], fallback: T): T {
   const lowered = text.trim().toLowerCase();
@@ -225,7 +218,7 @@ export function parseBuildInputs(
   env: Env,
   repository: string | undefined,
 ): BuildInputs {
-  const build = parseBooleanText('build', input('build'), false);
+  const build = parseBoolean('build', input('build'), false);
   const sourceImage = parseSourceImage(input('source-image'));
   if (build && sourceImage !== undefined) {
     throw new InputError('source-image', sourceImage, "set either 'build: true' or 'source-image', not both");
@@ -244,7 +237,7 @@ export function parseBuildInputs(
     ...(sourceImage === undefined ? {} : { sourceImage }),
     context,
     buildArgs: parseBuildArgs(input('build-args')),
-    labelBuildArgs: parseBooleanText('label-build-args', input('label-build-args'), true),
+    labelBuildArgs: parseBoolean('label-build-args', input('label-build-args'), true),
     platforms: parsePlatforms(input('platforms')),
     cache: parseCache(input('cache')),
     cacheFrom: parseLines(input('cache-from')),

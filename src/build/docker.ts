@@ -5,9 +5,9 @@
  */
 import * as exec from '@actions/exec';
 import { promises as fs } from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { ActionError } from '../errors.js';
+import { withTempDir } from '../temp-dir.js';
 import {
   buildxBuildArgs,
   classicBuildArgs,
@@ -66,15 +66,6 @@ export async function localImageId(reference: string): Promise<string | undefine
   return result.exitCode === 0 && id !== '' ? id : undefined;
 }
 
-async function withTempDir<T>(use: (dir: string) => Promise<T>): Promise<T> {
-  const dir = await fs.mkdtemp(path.join(process.env.RUNNER_TEMP || os.tmpdir(), 'ecr-push-build-'));
-  try {
-    return await use(dir);
-  } finally {
-    await fs.rm(dir, { recursive: true, force: true });
-  }
-}
-
 async function readIfPresent(file: string): Promise<string> {
   try {
     return (await fs.readFile(file, 'utf8')).trim();
@@ -95,7 +86,7 @@ function buildFailed(
 
 /** The classic builder: one image, tagged with every reference. */
 export async function buildClassic(request: BuildRequest): Promise<BuiltImage> {
-  return withTempDir(async (dir) => {
+  return withTempDir('ecr-push-build-', async (dir) => {
     const iidFile = path.join(dir, 'iid');
     const result = await docker(classicBuildArgs(request, iidFile));
     if (result.exitCode !== 0) throw buildFailed('docker build', result);
@@ -110,7 +101,7 @@ export async function buildWithBuildx(
   request: BuildRequest,
   output: BuildxOutput['output'],
 ): Promise<BuiltImage> {
-  return withTempDir(async (dir) => {
+  return withTempDir('ecr-push-build-', async (dir) => {
     const files = { iidFile: path.join(dir, 'iid'), metadataFile: path.join(dir, 'metadata.json') };
     const result = await docker(buildxBuildArgs(request, { ...files, output }));
     if (result.exitCode !== 0) throw buildFailed('docker buildx build', result);

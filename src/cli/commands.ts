@@ -7,14 +7,14 @@
  * - `iam-policy`: the least-privilege policy for the options given (no AWS call).
  */
 import { readFileSync, promises as fs } from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import type { GitContext } from '../context.js';
 import { writeFileAtomic } from '../docker-config/file.js';
 import { ActionError, InputError, messageOf } from '../errors.js';
 import { iamPolicyText, repositoryRefs } from '../iam-config.js';
 import { resolveImageMetadata } from '../image-metadata.js';
-import { getInputs, getMetadataInputs } from '../inputs.js';
+import { getInputs, getMetadataInputs, parseDockerConfig } from '../inputs.js';
+import { parseList } from '../lists.js';
 import { imageReferences } from '../metadata.js';
 import type { Invocation } from './args.js';
 import { runStep, withInputs, type StepOptions, type StepResult } from './step-runner.js';
@@ -36,10 +36,17 @@ export interface CommandContext {
 /** Where `login` leaves the state `logout` needs: beside the docker config it wrote, readable by the user only. */
 export const STATE_FILE = 'ecr-push-state.json';
 
+/** The directory `login` wrote to, found as the action finds it (`--docker-config`, DOCKER_CONFIG, ~/.docker). */
 function configDirOf(inputs: ReadonlyMap<string, string>, env: NodeJS.ProcessEnv): string {
-  const chosen = inputs.get('docker-config')?.trim() ?? '';
-  if (chosen !== '' && chosen !== 'default' && chosen !== 'isolated') return path.resolve(chosen);
-  return env.DOCKER_CONFIG || path.join(env.HOME || os.homedir(), '.docker');
+  const choice = parseDockerConfig(inputs.get('docker-config') ?? '', env);
+  if (choice.kind === 'isolated') {
+    throw new InputError(
+      'docker-config',
+      'isolated',
+      'name the directory login printed (its DOCKER_CONFIG), such as --docker-config /tmp/ecr-push-docker-abc123',
+    );
+  }
+  return choice.dir;
 }
 
 function failIfError(step: StepResult): void {
@@ -73,7 +80,9 @@ async function login(context: CommandContext): Promise<CommandResult> {
   }
   const main = await runStep('main', { ...context.step, inputs, readGitContext: context.readGitContext });
   failIfError(main);
-  const dir = main.outputs['docker-config'] ?? configDirOf(inputs, context.env);
+  const dir = main.outputs['docker-config'];
+  if (dir === undefined)
+    throw new ActionError('The login wrote no docker-config output: nothing to keep for logout.');
   await writeFileAtomic(path.join(dir, STATE_FILE), JSON.stringify(main.state));
   const done = stepResult(main);
   if (main.exported.DOCKER_CONFIG) done.text.push(`export DOCKER_CONFIG=${main.exported.DOCKER_CONFIG}`);
@@ -120,9 +129,10 @@ function tags(context: CommandContext): CommandResult {
   const metadata = withInputs(context.invocation.inputs, () => getMetadataInputs());
   const image = resolveImageMetadata(metadata, context.readGitContext(), new Date());
   const names = image.resolution.tags.map((tag) => tag.name);
-  const registries = (context.invocation.inputs.get('registries') ?? '')
-    .split(/[\s,]+/)
-    .filter((item) => item.includes('.'));
+  // Hostnames only: an account ID's registry host is known after a login, which a dry run does not do.
+  const registries = parseList(context.invocation.inputs.get('registries') ?? '').filter((item) =>
+    item.includes('.'),
+  );
   const references = imageReferences(names, registries, metadata.repository);
   return {
     result: {

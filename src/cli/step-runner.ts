@@ -46,6 +46,17 @@ function setInputs(inputs: ReadonlyMap<string, string>): void {
   for (const [name, value] of inputs) process.env[inputVariable(name)] = value;
 }
 
+/** Puts process.env back as it was, keeping only the variables named in `keep` as the step left them. */
+function restoreEnv(saved: NodeJS.ProcessEnv, keep: string[] = []): void {
+  const kept = Object.fromEntries(
+    keep.flatMap((name) => (process.env[name] === undefined ? [] : [[name, process.env[name]]])),
+  );
+  for (const name of Object.keys(process.env)) {
+    if (!(name in saved)) Reflect.deleteProperty(process.env, name);
+  }
+  Object.assign(process.env, saved, kept);
+}
+
 /** Runs `read` with the inputs where @actions/core reads them, for the commands that only read inputs. */
 export function withInputs<T>(inputs: ReadonlyMap<string, string>, read: () => T): T {
   const saved = { ...process.env };
@@ -53,9 +64,7 @@ export function withInputs<T>(inputs: ReadonlyMap<string, string>, read: () => T
   try {
     return read();
   } finally {
-    for (const name of Object.keys(process.env)) {
-      if (!(name in saved)) Reflect.deleteProperty(process.env, name);
-    }
+    restoreEnv(saved);
   }
 }
 
@@ -69,17 +78,10 @@ function setStepEnvironment(dir: string, options: StepOptions): () => void {
     writeFileSync(file, '', { mode: 0o600 });
     process.env[name] = file;
   }
+  // Exported variables (DOCKER_CONFIG) stay: a later command of this process uses the same config.
   return () => {
-    for (const name of Object.keys(process.env)) {
-      if (!(name in saved)) Reflect.deleteProperty(process.env, name);
-    }
-    // Exported variables (DOCKER_CONFIG) stay: a later command of this process uses the same config.
-    Object.assign(process.env, { ...saved, ...pick(process.env, ['DOCKER_CONFIG']) });
+    restoreEnv(saved, ['DOCKER_CONFIG']);
   };
-}
-
-function pick(env: NodeJS.ProcessEnv, names: string[]): Record<string, string> {
-  return Object.fromEntries(names.flatMap((name) => (env[name] === undefined ? [] : [[name, env[name]]])));
 }
 
 /** Routes everything the step prints (its own lines and docker's) through the plain-text filter. */
