@@ -7,15 +7,15 @@ import { cp, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { authToken, start as startEcrApi } from './support/ecr-api.mjs';
+import { buildScratchImage, docker, localImageId, pushWithLogin, removeImages } from './support/docker.mjs';
 import {
-  buildScratchImage,
-  docker,
-  ensureDockerd,
-  localImageId,
-  pushWithLogin,
-  removeImages,
-} from './support/docker.mjs';
-import { getLabels, getManifest, listTags, startRegistry, tagDigests } from './support/registry.mjs';
+  getLabels,
+  getManifest,
+  listTags,
+  startDockerAndRegistry,
+  startRegistry,
+  tagDigests,
+} from './support/registry.mjs';
 import {
   ACTION_DIR,
   FAKE_CREDENTIALS,
@@ -46,29 +46,18 @@ const BASE_INPUTS = {
 const TEST_TIMEOUT_MS = 300_000;
 
 let registry;
-let dockerd;
 /** Why the suite cannot run here (only ever set outside CI: under CI=true a missing piece is an error). */
 let unavailable = null;
 /** Every step of the file and every secret it could hold, for the final scan. */
 const scanned = { results: [], secrets: new Set([FAKE_CREDENTIALS.AWS_SECRET_ACCESS_KEY]) };
 
+let stopDocker;
 before(async () => {
-  dockerd = await ensureDockerd();
-  if (!dockerd.available) {
-    unavailable = dockerd.reason;
-    return;
-  }
-  try {
-    registry = await startRegistry();
-  } catch (err) {
-    if (process.env.CI === 'true') throw err;
-    unavailable = err.message;
-  }
+  ({ registry, unavailable, stop: stopDocker } = await startDockerAndRegistry());
 });
 
 after(async () => {
-  await registry?.close();
-  await dockerd?.stop();
+  await stopDocker?.();
 });
 
 function uniqueRepo(name) {

@@ -12,9 +12,9 @@ import { appendFile, copyFile, mkdir, readdir, readFile, rm, writeFile } from 'n
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { authToken, start as startEcrApi } from './support/ecr-api.mjs';
-import { buildScratchImage, docker, ensureDockerd, removeImages } from './support/docker.mjs';
+import { buildScratchImage, docker, removeImages } from './support/docker.mjs';
 import { run, tempDir } from './support/proc.mjs';
-import { getLabels, listTags, startRegistry, tagDigests } from './support/registry.mjs';
+import { getLabels, listTags, startDockerAndRegistry, tagDigests } from './support/registry.mjs';
 import { ACTION_DIR, FAKE_CREDENTIALS, resolveNode24 } from './support/runner.mjs';
 
 const CLI_ENTRY = process.env.E2E_CLI_ENTRY ?? path.join(ACTION_DIR, 'dist', 'cli', 'index.js');
@@ -33,7 +33,6 @@ const DOCKER_TEST_TIMEOUT_MS = 300_000;
 const TEST_TIMEOUT_MS = 120_000;
 
 let registry;
-let dockerd;
 /** Why the Docker tests cannot run here (only ever set outside CI: under CI=true it is an error). */
 let unavailable = null;
 
@@ -46,23 +45,13 @@ function nodeBinary() {
 }
 const NODE = nodeBinary();
 
+let stopDocker;
 before(async () => {
-  dockerd = await ensureDockerd();
-  if (!dockerd.available) {
-    unavailable = dockerd.reason;
-    return;
-  }
-  try {
-    registry = await startRegistry();
-  } catch (err) {
-    if (process.env.CI === 'true') throw err;
-    unavailable = err.message;
-  }
+  ({ registry, unavailable, stop: stopDocker } = await startDockerAndRegistry());
 });
 
 after(async () => {
-  await registry?.close();
-  await dockerd?.stop();
+  await stopDocker?.();
 });
 
 const lines = (text) => (text ?? '').split('\n').filter(Boolean);

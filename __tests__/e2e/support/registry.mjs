@@ -271,3 +271,28 @@ export async function tagDigests(registry, repository) {
   }
   return digests;
 }
+
+/**
+ * A Docker daemon and a registry for a test file that builds and pushes. Resolves
+ * `{ registry, unavailable, stop() }`: outside CI a missing daemon or registry gives `unavailable` (the
+ * reason to skip with); under CI=true it is an error, so CI cannot pass by skipping.
+ */
+export async function startDockerAndRegistry() {
+  const { ensureDockerd } = await import('./docker.mjs');
+  const dockerd = await ensureDockerd();
+  if (!dockerd.available) return { registry: undefined, unavailable: dockerd.reason, stop: dockerd.stop };
+  try {
+    const registry = await startRegistry();
+    return {
+      registry,
+      unavailable: null,
+      stop: async () => {
+        await registry.close();
+        await dockerd.stop();
+      },
+    };
+  } catch (err) {
+    if (process.env.CI === 'true') throw err;
+    return { registry: undefined, unavailable: err.message, stop: dockerd.stop };
+  }
+}
