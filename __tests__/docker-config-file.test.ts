@@ -358,6 +358,24 @@ describe('withFileLock: temp files of killed writers', () => {
     expect((await fs.readdir(dir)).sort()).toEqual([...kept].sort());
   });
 
+  test('lock texts staged by processes killed before linking them are removed; the lock is whole from the start', async () => {
+    const file = path.join(dir, 'config.json');
+    const dead = deadPid();
+    const gone = [`config.json.lock.${dead}.0badc0de.new`, `config.json.lock.break.${dead}.0badc0de.new`];
+    const kept = [
+      `config.json.lock.${process.ppid}.0badc0de.new`,
+      `config.json.lock.${dead}.0badc0de.tmp.new`,
+    ];
+    for (const name of [...gone, ...kept]) await fs.writeFile(path.join(dir, name), `${dead}\nhost\n`);
+    const { during, lockText } = await withFileLock(file, async () => ({
+      during: await fs.readdir(dir),
+      lockText: await fs.readFile(`${file}.lock`, 'utf8'),
+    }));
+    expect(during.sort()).toEqual([...kept, 'config.json.lock'].sort());
+    expect(lockText.split('\n')[0]).toBe(String(process.pid));
+    expect((await fs.readdir(dir)).sort()).toEqual([...kept].sort());
+  });
+
   test('a process of another user (EPERM) is alive: its temp file is kept', async () => {
     const file = path.join(dir, 'config.json');
     const pid = deadPid();

@@ -90,8 +90,28 @@ async function inspectLock(lock: string): Promise<LockSeen | undefined> {
   }
 }
 
-/** Creates `lock` with O_EXCL (EEXIST when there is one) holding `text`; what was created. */
+/**
+ * Creates `lock` holding `text`, EEXIST when there is one; what was created. The text is written to a
+ * private file first and hard-linked into place, so the lock never exists without its owner: a process
+ * killed between creating the lock and writing it would leave an empty lock that only ages out.
+ */
 async function createLock(lock: string, text: string): Promise<LockSeen> {
+  const staged = `${lock}.${process.pid}.${randomBytes(4).toString('hex')}.new`;
+  await fs.writeFile(staged, text, { encoding: 'utf8', mode: 0o600, flag: 'wx' });
+  try {
+    await fs.link(staged, lock);
+  } catch (error) {
+    // A file system without hard links: O_EXCL, and the brief window before the text is written.
+    if (!isErrno(error, 'EPERM') && !isErrno(error, 'ENOTSUP') && !isErrno(error, 'ENOSYS')) throw error;
+    return await createLockInPlace(lock, text);
+  } finally {
+    await fs.rm(staged, { force: true });
+  }
+  const stat = await fs.stat(lock);
+  return { dev: stat.dev, ino: stat.ino, mtimeMs: stat.mtimeMs, text };
+}
+
+async function createLockInPlace(lock: string, text: string): Promise<LockSeen> {
   const handle = await fs.open(lock, 'wx', 0o600);
   try {
     await handle.writeFile(text, 'utf8');
@@ -153,7 +173,8 @@ async function removeIfAbandoned(lock: string, here: string, ownerText: string):
 
 /**
  * Removes the temp files (`<file>.<pid>.<hex>.tmp`, see writeFileAtomic) of writers killed before their
- * rename: each holds a whole config, tokens included. Only while holding the lock, and only those whose
+ * rename: each holds a whole config, tokens included; and lock texts staged by createLock
+ * (`<file>.lock[.break].<pid>.<hex>.new`) by processes killed before linking them. Only while holding the lock, and only those whose
  * process is gone, so no write in progress loses its file. Also a `<lock>.break` whose owner is gone.
  * Best effort: this never fails the caller.
  */
@@ -171,8 +192,11 @@ async function removeLeftovers(file: string, lock: string, here: string): Promis
   }
   for (const name of names) {
     if (!name.startsWith(prefix)) continue;
-    const pid = /^(\d+)\.[0-9a-f]+\.tmp$/.exec(name.slice(prefix.length))?.[1];
-    if (pid === undefined || !processIsGone(Number(pid))) continue;
+    const match = /^(?:(\d+)\.[0-9a-f]+\.tmp|lock(?:\.break)?\.(\d+)\.[0-9a-f]+\.new)$/.exec(
+      name.slice(prefix.length),
+    );
+    const owner = match?.[1] ?? match?.[2];
+    if (owner === undefined || !processIsGone(Number(owner))) continue;
     await fs.rm(path.join(dir, name), { force: true }).catch(() => undefined);
   }
 }
