@@ -3,8 +3,8 @@
  * post step starts quickly; the clean-up of untagged images loads the AWS SDK itself, when it is asked for.
  */
 import * as core from '@actions/core';
-import { messageOf } from './errors.js';
-import { runPost } from './post.js';
+import { messageOf } from './shared/errors.js';
+import { runPost } from './action/post.js';
 
 try {
   await runPost();

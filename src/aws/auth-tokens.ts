@@ -4,14 +4,14 @@
  * private-registry run never loads it.
  */
 import { GetAuthorizationTokenCommand } from '@aws-sdk/client-ecr';
-import { ActionError } from '../errors.js';
+import { ActionError } from '../shared/errors.js';
 import {
   accountOfHost,
   hostOfEndpoint,
   PUBLIC_API_REGION,
   PUBLIC_REGISTRY_HOST,
   type RegionGroup,
-} from '../registries.js';
+} from '../login/registries.js';
 import { clientOptions, serviceEndpoint, type AwsCallSettings } from './client-options.js';
 import { ecrClientFor } from './ecr-client.js';
 import { describeAwsError, type PolicyForAction } from './errors.js';

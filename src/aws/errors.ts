@@ -2,7 +2,7 @@
  * Turns an AWS SDK failure into one line a user can act on: the cause, where, how many attempts were made,
  * and the fix.
  */
-import { ActionError, NoCredentialsError, messageOf } from '../errors.js';
+import { ActionError, NoCredentialsError, messageOf } from '../shared/errors.js';
 
 /** The minimal IAM policy (JSON text) that grants one action, for AccessDenied messages. */
 export type PolicyForAction = (action: string) => string;

@@ -9,7 +9,7 @@ import {
   paginateListImages,
   type ECRClient,
 } from '@aws-sdk/client-ecr';
-import type { ExistingImage } from '../plan/index.js';
+import type { ExistingImage } from '../repository/tag-plan/index.js';
 import { ecrCall, repositoryIdOf, type RepositoryTarget } from './repository.js';
 
 /** ECR takes at most 100 image IDs in one BatchGetImage or BatchDeleteImage. */

@@ -9,7 +9,7 @@ import {
   SetRepositoryPolicyCommand,
   type ECRClient,
 } from '@aws-sdk/client-ecr';
-import { policiesEqual } from '../policies/index.js';
+import { policiesEqual } from '../repository/policies/index.js';
 import { ecrCall, ecrCallExpecting, repositoryIdOf, type RepositoryTarget } from './repository.js';
 
 export interface PolicySyncOptions extends RepositoryTarget {

@@ -11,7 +11,7 @@ import {
   type ECRClient,
   type Repository,
 } from '@aws-sdk/client-ecr';
-import { ActionError } from '../errors.js';
+import { ActionError } from '../shared/errors.js';
 import {
   createRepositoryRequest,
   planRepositoryUpdate,
@@ -20,7 +20,7 @@ import {
   type RepositoryState,
   type RepositoryUpdate,
   type TagMutabilitySetting,
-} from '../policies/index.js';
+} from '../repository/policies/index.js';
 import { describeAwsError, type PolicyForAction } from './errors.js';
 
 /** Which repository a call is about, and how to explain a denial. */

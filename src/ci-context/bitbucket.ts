@@ -2,8 +2,8 @@
  * Bitbucket Pipelines. BITBUCKET_BRANCH is the source branch, also in a pull request pipeline, where
  * BITBUCKET_PR_DESTINATION_BRANCH is its target.
  */
-import type { GitContext } from '../context.js';
-import { ActionError } from '../errors.js';
+import type { GitContext } from './github.js';
+import { ActionError } from '../shared/errors.js';
 import { contextFor, pullRef, type BuildKind } from './build-kind.js';
 import { parseRemoteUrl } from './remote-url.js';
 import type { Env } from './types.js';

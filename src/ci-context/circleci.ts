@@ -3,7 +3,7 @@
  * CIRCLE_PULL_REQUEST (its web address), and a fork's pull request also CIRCLE_PR_NUMBER. Neither names the
  * target branch. A fork's CIRCLE_BRANCH is CircleCI's `pull/<n>`, not the fork's branch name.
  */
-import type { GitContext } from '../context.js';
+import type { GitContext } from './github.js';
 import { contextFor, pullRef, type BuildKind } from './build-kind.js';
 import { parseRemoteUrl } from './remote-url.js';
 import type { Env } from './types.js';

@@ -3,7 +3,7 @@
  * number CI_PULL_REQUEST's web address ends in ("false", "0" or empty when there is none). A tag push comes
  * with the tag's name where the branch would be, so the checkout tells the two apart.
  */
-import type { GitContext } from '../context.js';
+import type { GitContext } from './github.js';
 import { contextFor, pullRef, type BuildKind } from './build-kind.js';
 import { headCommit, tagsAtHead } from './git-facts.js';
 import type { Env, GitReader } from './types.js';

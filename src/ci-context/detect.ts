@@ -1,5 +1,5 @@
 /** Which CI system a run is in, from the variables each one sets, or as the user names it. */
-import { InputError } from '../errors.js';
+import { InputError } from '../shared/errors.js';
 import { CI_SYSTEMS, type CiSystem, type Env } from './types.js';
 import { isTrue, nonEmpty } from './values.js';
 

@@ -3,7 +3,7 @@
  * time or default branch) from the checkout, when there is one. Only gaps are filled, and the commit time
  * only when HEAD is the commit built: a pull request checkout is often the CI's merge commit instead.
  */
-import type { GitContext } from '../context.js';
+import type { GitContext } from './github.js';
 import { headCommit, headCommitTime, originDefaultBranch, originRepository } from './git-facts.js';
 import type { GitReader } from './types.js';
 import { compact } from './values.js';

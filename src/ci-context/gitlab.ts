@@ -3,8 +3,8 @@
  * source and target. In a merged results pipeline CI_COMMIT_SHA is GitLab's merge commit and the commit
  * pushed is CI_MERGE_REQUEST_SOURCE_BRANCH_SHA (empty in other merge request pipelines).
  */
-import type { GitContext } from '../context.js';
-import { ActionError } from '../errors.js';
+import type { GitContext } from './github.js';
+import { ActionError } from '../shared/errors.js';
 import { contextFor, type BuildKind } from './build-kind.js';
 import type { Env } from './types.js';
 import { commitId, isoTime, nonEmpty, positiveNumber, wholeNumber } from './values.js';

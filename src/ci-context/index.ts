@@ -3,7 +3,7 @@
  * `type=pr`, `type=sha`) and the OCI labels come out the same everywhere. Pure: the environment, the event
  * payload reader and git are all passed in.
  */
-import { readContext, type GitContext } from '../context.js';
+import { readContext, type GitContext } from './github.js';
 import { readBitbucket } from './bitbucket.js';
 import { readCircleCi } from './circleci.js';
 import { readCodeship } from './codeship.js';

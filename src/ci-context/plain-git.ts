@@ -3,8 +3,8 @@
  * is a branch build; a detached HEAD at a tag (how CI systems check tags out) is a tag build; any other
  * detached HEAD is the commit alone.
  */
-import type { GitContext } from '../context.js';
-import { ActionError } from '../errors.js';
+import type { GitContext } from './github.js';
+import { ActionError } from '../shared/errors.js';
 import { contextFor, type BuildKind } from './build-kind.js';
 import {
   currentBranch,

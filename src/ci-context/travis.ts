@@ -3,8 +3,8 @@
  * of the two; the head branch and commit have their own variables. For a tag build TRAVIS_BRANCH holds the
  * tag name, so it is not a branch then.
  */
-import type { GitContext } from '../context.js';
-import { ActionError } from '../errors.js';
+import type { GitContext } from './github.js';
+import { ActionError } from '../shared/errors.js';
 import { contextFor, pullRef, type BuildKind } from './build-kind.js';
 import type { Env } from './types.js';
 import { commitId, nonEmpty, positiveNumber, wholeNumber } from './values.js';

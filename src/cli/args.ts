@@ -3,7 +3,7 @@
  * repeated flag adds a line, as a multi-line input would), `ECR_PUSH_<NAME>` variables where no flag is
  * given, and the CLI's own switches. Pure: argv and env in, a typed invocation out.
  */
-import { InputError } from '../errors.js';
+import { InputError } from '../shared/errors.js';
 import { OPTIONS, envName } from './options.js';
 
 export const COMMANDS = ['login', 'logout', 'tags', 'push', 'iam-policy'] as const;

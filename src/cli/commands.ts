@@ -8,14 +8,14 @@
  */
 import { readFileSync, promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import type { GitContext } from '../context.js';
+import type { GitContext } from '../ci-context/github.js';
 import { writeFileAtomic } from '../docker-config/file.js';
-import { ActionError, InputError, messageOf } from '../errors.js';
-import { iamPolicyText, repositoryRefs } from '../iam-config.js';
-import { resolveImageMetadata } from '../image-metadata.js';
-import { getInputs, getMetadataInputs, parseDockerConfig } from '../inputs.js';
-import { parseList } from '../lists.js';
-import { imageReferences } from '../metadata.js';
+import { ActionError, InputError, messageOf } from '../shared/errors.js';
+import { iamPolicyText, repositoryRefs } from '../iam/for-inputs.js';
+import { resolveImageMetadata } from '../image/step.js';
+import { getInputs, getMetadataInputs, parseDockerConfig } from '../inputs/inputs.js';
+import { parseList } from '../shared/lists.js';
+import { imageReferences } from '../image/outputs.js';
 import type { Invocation } from './args.js';
 import { runStep, withInputs, type StepOptions, type StepResult } from './step-runner.js';
 

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { detectCiContext, parseCiSystem } from '../ci-context/index.js';
 import { createGitReader } from '../ci-context/git-reader.js';
-import { InputError, messageOf } from '../errors.js';
+import { InputError, messageOf } from '../shared/errors.js';
 import { parseInvocation, type Invocation } from './args.js';
 import { runCommand } from './commands.js';
 import { helpText } from './help.js';

@@ -7,9 +7,9 @@
 import { promises as fs, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { GitContext } from '../context.js';
-import { runMain } from '../main.js';
-import { runPost } from '../post.js';
+import type { GitContext } from '../ci-context/github.js';
+import { runMain } from '../action/main.js';
+import { runPost } from '../action/post.js';
 import { PlainTextFilter, parseFileCommands } from './workflow-commands.js';
 
 export interface StepResult {

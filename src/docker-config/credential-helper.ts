@@ -3,7 +3,7 @@
  * login` speaks it: the secret goes on standard input, never in an argument.
  */
 import * as exec from '@actions/exec';
-import { ActionError } from '../errors.js';
+import { ActionError } from '../shared/errors.js';
 
 export interface HelperCredentials {
   username: string;

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ActionError } from '../errors.js';
+import { ActionError } from '../shared/errors.js';
 
 /**
  * A lock older than this was left by a killed process: no read-modify-write takes anywhere near as long.

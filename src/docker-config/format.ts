@@ -3,7 +3,7 @@
  * the file already had (docker itself writes tabs and no final newline), so a login followed by a logout
  * gives back the same bytes.
  */
-import { ActionError } from '../errors.js';
+import { ActionError } from '../shared/errors.js';
 
 export interface AuthEntry {
   auth?: string;

@@ -1,8 +1,8 @@
 /** Creates the directory the docker config goes into, as the `docker-config` input chose it. */
 import { lstatSync, promises as fs, realpathSync, statSync } from 'node:fs';
 import * as path from 'node:path';
-import { ActionError } from '../errors.js';
-import type { DockerConfigChoice } from '../inputs.js';
+import { ActionError } from '../shared/errors.js';
+import type { DockerConfigChoice } from '../inputs/inputs.js';
 
 export async function prepareConfigDir(choice: DockerConfigChoice): Promise<string> {
   if (choice.kind === 'isolated') {

@@ -1,0 +1,43 @@
+/** The login outputs (with amazon-ecr-login's names where it has them) and the build outputs. */
+import * as core from '@actions/core';
+import type { BuildResult } from '../builder/step.js';
+import type { LoginPlan } from '../login/plan.js';
+import { outputSuffix } from '../login/registries.js';
+
+export function writeLoginOutputs(plan: LoginPlan, dockerConfigDir: string, maskPassword: boolean): void {
+  core.setOutput('registry', plan.registries[0] ?? '');
+  core.setOutput('registries', JSON.stringify(plan.registries));
+  core.setOutput('docker-config', dockerConfigDir);
+  core.setOutput('expires-at', plan.expiresAt.toISOString());
+  for (const login of plan.logins) {
+    const suffix = outputSuffix(login.host);
+    core.setOutput(`docker_username_${suffix}`, login.username);
+    // A password output is what a later job needs, but it is a secret: written only when asked for
+    // with mask-password: false, as amazon-ecr-login users do to share it between jobs.
+    if (!maskPassword) core.setOutput(`docker_password_${suffix}`, login.password);
+  }
+}
+
+/** `image` is the primary reference: the first pushed one, else the first the image is tagged with. */
+export function writeBuildOutputs(build: BuildResult): void {
+  const references =
+    build.pushed.length > 0 ? build.pushed.map((entry) => entry.reference) : build.references;
+  core.setOutput('image', references[0] ?? '');
+  core.setOutput('images', references.join('\n'));
+  core.setOutput('digest', build.digest ?? '');
+  core.setOutput('image-id', build.imageId);
+  core.setOutput('pushed', String(build.pushed.length > 0));
+}
+
+/** `notPushed`: why the step does not push at all, when it does not. */
+export function logBuildResult(build: BuildResult, notPushed: string | undefined): void {
+  if (build.pushed.length === 0) {
+    core.info(
+      notPushed === undefined
+        ? `Nothing was pushed: every tag already holds this image or was skipped (image ${build.imageId}).`
+        : `Image ${build.imageId} built; not pushed: ${notPushed}.`,
+    );
+    return;
+  }
+  for (const entry of build.pushed) core.info(`Pushed ${entry.reference}@${entry.digest}`);
+}

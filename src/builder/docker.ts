@@ -1,0 +1,152 @@
+/**
+ * The docker CLI adapter: every command goes through @actions/exec with an argument array (never a shell),
+ * with the environment of the step, whose DOCKER_CONFIG holds the login. Build and push output streams to
+ * the log as it comes; failures become one line with the cause and the fix.
+ */
+import * as exec from '@actions/exec';
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { ActionError } from '../shared/errors.js';
+import { withTempDir } from '../shared/temp-dir.js';
+import {
+  buildxBuildArgs,
+  classicBuildArgs,
+  parseBuildxMetadata,
+  pushedDigest,
+  type BuildRequest,
+  type BuildxMetadata,
+  type BuildxOutput,
+} from './docker-args.js';
+
+export interface BuiltImage extends BuildxMetadata {
+  /** The local image ID (`--iidfile`): the config digest in docker's classic image store. */
+  imageId: string;
+}
+
+async function docker(args: string[], options: { silent?: boolean } = {}) {
+  try {
+    return await exec.getExecOutput('docker', args, {
+      ignoreReturnCode: true,
+      silent: options.silent ?? false,
+    });
+  } catch (error) {
+    // @actions/exec throws when the program is not on PATH.
+    throw new ActionError(
+      `The docker CLI could not be run (${error instanceof Error ? error.message : String(error)}): ` +
+        `install Docker on the runner, or run this step on a runner that has it (GitHub's ubuntu runners do).`,
+    );
+  }
+}
+
+/**
+ * The line of a failed command that says why. docker writes its reason to stderr and its progress to
+ * stdout, so stderr is read first. Without a trailing period: it ends a sentence of ours.
+ */
+function reasonOf(result: { stdout: string; stderr: string }): string {
+  const linesOf = (text: string) =>
+    text
+      .split('\n')
+      .map((line) => line.trim())
+      .filter((line) => line !== '' && !/^(DEPRECATED|Install the buildx|https:\/\/docs\.docker)/.test(line));
+  const stderr = linesOf(result.stderr);
+  const lines = stderr.length > 0 ? stderr : linesOf(result.stdout);
+  const line =
+    lines.findLast((text) => /error|denied|invalid|unauthorized|failed/i.test(text)) ?? lines.at(-1);
+  return (line ?? '').replace(/\.+$/, '');
+}
+
+export async function hasBuildx(): Promise<boolean> {
+  return (await docker(['buildx', 'version'], { silent: true })).exitCode === 0;
+}
+
+/** The local image ID of a reference, or undefined when docker has no such image. */
+export async function localImageId(reference: string): Promise<string | undefined> {
+  const result = await docker(['image', 'inspect', '--format={{.Id}}', reference], { silent: true });
+  const id = result.stdout.trim();
+  return result.exitCode === 0 && id !== '' ? id : undefined;
+}
+
+async function readIfPresent(file: string): Promise<string> {
+  try {
+    return (await fs.readFile(file, 'utf8')).trim();
+  } catch {
+    return '';
+  }
+}
+
+function buildFailed(
+  command: string,
+  result: { exitCode: number; stdout: string; stderr: string },
+): ActionError {
+  return new ActionError(
+    `${command} failed (exit ${result.exitCode}): ${reasonOf(result)}. The build log is above; ` +
+      `a FROM image in ECR is pulled with this step's login, so a pull that is denied needs ecr:BatchGetImage on that repository.`,
+  );
+}
+
+/** The classic builder: one image, tagged with every reference. */
+export async function buildClassic(request: BuildRequest): Promise<BuiltImage> {
+  return withTempDir('ecr-push-build-', async (dir) => {
+    const iidFile = path.join(dir, 'iid');
+    const result = await docker(classicBuildArgs(request, iidFile));
+    if (result.exitCode !== 0) throw buildFailed('docker build', result);
+    const imageId = await readIfPresent(iidFile);
+    if (imageId === '') throw new ActionError('docker build succeeded but wrote no image ID (--iidfile).');
+    return { imageId };
+  });
+}
+
+/** `docker buildx build`; with `push`, the image reaches every registry in this one command. */
+export async function buildWithBuildx(
+  request: BuildRequest,
+  output: BuildxOutput['output'],
+): Promise<BuiltImage> {
+  return withTempDir('ecr-push-build-', async (dir) => {
+    const files = { iidFile: path.join(dir, 'iid'), metadataFile: path.join(dir, 'metadata.json') };
+    const result = await docker(buildxBuildArgs(request, { ...files, output }));
+    if (result.exitCode !== 0) throw buildFailed('docker buildx build', result);
+    const metadata = parseBuildxMetadata(await readIfPresent(files.metadataFile));
+    return { imageId: (await readIfPresent(files.iidFile)) || (metadata.digest ?? ''), ...metadata };
+  });
+}
+
+export async function tagImage(source: string, reference: string): Promise<void> {
+  const result = await docker(['tag', source, reference], { silent: true });
+  if (result.exitCode !== 0) {
+    throw new ActionError(`docker tag ${source} ${reference} failed: ${reasonOf(result)}.`);
+  }
+}
+
+function pushFix(reason: string, host: string): string {
+  if (/no basic auth|unauthorized|authentication required|token has expired|status: 401\b/i.test(reason)) {
+    return `docker has no valid login for ${host}: was DOCKER_CONFIG changed after this step logged in, or did the 12-hour token expire?`;
+  }
+  if (/immutable|already exists/i.test(reason)) {
+    return 'the repository keeps this tag immutable and it holds another image: release under a new tag.';
+  }
+  if (/denied|not authorized|AccessDenied/i.test(reason)) {
+    return 'the AWS identity may not push here: it needs ecr:InitiateLayerUpload, ecr:UploadLayerPart, ecr:CompleteLayerUpload, ecr:PutImage and ecr:BatchCheckLayerAvailability (see the iam-policy output).';
+  }
+  if (/name unknown|does not exist/i.test(reason)) {
+    return "the repository does not exist in this registry: set 'create-repository: true' or create it first.";
+  }
+  if (/connection refused|no such host|i\/o timeout|connection reset|\bEOF\b/i.test(reason)) {
+    return `the registry ${host} could not be reached from the docker daemon: check the runner's network, and the daemon's proxy settings (dockerd does not read this step's HTTPS_PROXY).`;
+  }
+  return 'see the push log above.';
+}
+
+/** Pushes one reference; returns the manifest digest the registry stored. */
+export async function pushImage(reference: string): Promise<string> {
+  const result = await docker(['push', reference]);
+  if (result.exitCode !== 0) {
+    const reason = reasonOf(result);
+    const host = reference.split('/')[0] ?? reference;
+    throw new ActionError(`docker push ${reference} failed: ${reason}. ${pushFix(reason, host)}`);
+  }
+  const digest = pushedDigest(result.stdout);
+  if (digest === undefined) {
+    throw new ActionError(`docker push ${reference} printed no digest; the push may not have completed.`);
+  }
+  return digest;
+}

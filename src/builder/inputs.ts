@@ -1,0 +1,279 @@
+/**
+ * The build and push inputs, parsed and validated from their text: pure, so every rule is tested on its
+ * own, and every problem is found before any AWS call or docker command.
+ */
+import { existsSync, statSync } from 'node:fs';
+import * as path from 'node:path';
+import { InputError } from '../shared/errors.js';
+import { parseBoolean } from '../inputs/values.js';
+import { parseLines, parseList } from '../shared/lists.js';
+
+export type BuilderChoice = 'auto' | 'buildx' | 'docker';
+export type PushChoice = 'auto' | 'true' | 'false';
+
+/** A BuildKit secret: a value (kept in a 0600 temp file while the build runs) or buildx's own form. */
+export type BuildSecret = { id: string; value: string } | { raw: string; id: string };
+
+export interface BuildInputs {
+  /** What the step pushes: nothing (login and repository only), a build, or an image built earlier. */
+  mode: 'none' | 'build' | 'source-image';
+  sourceImage?: string;
+  /** An absolute directory, or a remote context (git or https URL) passed to the builder as it is. */
+  context: string;
+  /** An absolute path; undefined: the builder's default, `<context>/Dockerfile`. */
+  file?: string;
+  target?: string;
+  /** The user's build args, in order; they win over the OCI_* ones of the same name. */
+  buildArgs: [string, string][];
+  labelBuildArgs: boolean;
+  platforms: string[];
+  /** `cache: ecr`: a registry cache in the repository itself. */
+  cache: boolean;
+  cacheFrom: string[];
+  cacheTo: string[];
+  /** buildx's `--provenance` value; 'false' (the default) attaches no attestation. */
+  provenance: string;
+  builder: BuilderChoice;
+  push: PushChoice;
+  secrets: BuildSecret[];
+}
+
+/** The raw text of each input this module reads, by input name. */
+export type BuildInputText = (name: string) => string;
+
+type Env = Record<string, string | undefined>;
+
+const BUILD_ARG_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const TARGET = /^[A-Za-z][A-Za-z0-9_.-]*$/;
+const PLATFORM = /^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/;
+const SECRET_ID = /^[A-Za-z0-9_.-]+$/;
+const REMOTE_CONTEXT = /^(https?:\/\/|git@|git:\/\/|github\.com\/)/i;
+/** A docker image reference: no option-like start, no white space or control characters. */
+const IMAGE_REFERENCE = /^[A-Za-z0-9][A-Za-z0-9._/:@-]*$/;
+
+function oneOf<T extends string>(input: string, text: string, values: readonly T[], fallback: T): T {
+  const lowered = text.trim().toLowerCase();
+  if (lowered === '') return fallback;
+  const found = values.find((value) => value === lowered);
+  if (found === undefined) {
+    throw new InputError(input, text, `expected ${values.map((value) => `'${value}'`).join(', ')}`);
+  }
+  return found;
+}
+
+export function parseBuildArgs(text: string): [string, string][] {
+  return parseLines(text).map((line) => {
+    const equals = line.indexOf('=');
+    const name = equals < 0 ? line : line.slice(0, equals);
+    if (equals < 0 || !BUILD_ARG_NAME.test(name)) {
+      throw new InputError(
+        'build-args',
+        line,
+        equals < 0
+          ? 'expected NAME=VALUE, one per line (a value the image must not keep goes in secrets)'
+          : 'expected NAME=VALUE with a NAME of letters, digits and _, not starting with a digit',
+      );
+    }
+    return [name, line.slice(equals + 1)];
+  });
+}
+
+/** `NAME=VALUE` per line, or buildx's `id=NAME,src=FILE` / `id=NAME,env=VARIABLE`. */
+export function parseSecrets(text: string): BuildSecret[] {
+  const secrets = parseLines(text).map((line): BuildSecret => {
+    const raw = /^id=([^,]+),(src|env)=(.+)$/.exec(line);
+    if (raw?.[1] && SECRET_ID.test(raw[1])) return { raw: line, id: raw[1] };
+    const equals = line.indexOf('=');
+    const id = line.slice(0, Math.max(equals, 0));
+    // `id=...` that is not buildx's form is a typo in it, not a secret named "id".
+    if (equals <= 0 || !SECRET_ID.test(id) || /^id=[^,]*,/.test(line)) {
+      // The line may hold the secret itself: it is not repeated in the message.
+      throw new InputError(
+        'secrets',
+        '(a line, not shown)',
+        'expected NAME=VALUE, id=NAME,src=FILE or id=NAME,env=VARIABLE per line, NAME of letters, digits and . _ -',
+      );
+    }
+    return { id, value: line.slice(equals + 1) };
+  });
+  const ids = secrets.map((secret) => secret.id);
+  const repeated = ids.find((id, index) => ids.indexOf(id) !== index);
+  if (repeated !== undefined) {
+    throw new InputError('secrets', repeated, 'each secret NAME may appear once');
+  }
+  return secrets;
+}
+
+export function parsePlatforms(text: string): string[] {
+  const platforms = parseList(text);
+  for (const platform of platforms) {
+    if (!PLATFORM.test(platform)) {
+      throw new InputError(
+        'platforms',
+        platform,
+        'expected OS/ARCH[/VARIANT] such as linux/amd64, linux/arm64',
+      );
+    }
+  }
+  return platforms;
+}
+
+function parseCache(text: string): boolean {
+  const lowered = text.trim().toLowerCase();
+  if (lowered === '' || lowered === 'false' || lowered === 'none') return false;
+  if (lowered === 'ecr') return true;
+  throw new InputError(
+    'cache',
+    text,
+    "expected 'ecr' (a BuildKit cache stored in the repository), or empty; use cache-from/cache-to for others",
+  );
+}
+
+function parseProvenance(text: string): string {
+  const trimmed = text.trim();
+  if (trimmed === '') return 'false';
+  const lowered = trimmed.toLowerCase();
+  if (lowered === 'false' || lowered === 'true') return lowered;
+  if (/^[a-z-]+=[^\s]+$/i.test(trimmed)) return trimmed;
+  throw new InputError(
+    'provenance',
+    text,
+    "expected 'false' (the default), 'true', 'mode=min' or 'mode=max' (buildx's --provenance)",
+  );
+}
+
+function parseTarget(text: string): string | undefined {
+  const target = text.trim();
+  if (target === '') return undefined;
+  if (!TARGET.test(target)) {
+    throw new InputError(
+      'target',
+      text,
+      'expected a build stage name: a letter, then letters, digits, _ . -',
+    );
+  }
+  return target;
+}
+
+function parseSourceImage(text: string): string | undefined {
+  const image = text.trim();
+  if (image === '') return undefined;
+  if (!IMAGE_REFERENCE.test(image)) {
+    throw new InputError(
+      'source-image',
+      text,
+      'expected a local image reference such as app:ci or an image ID',
+    );
+  }
+  return image;
+}
+
+function workspacePath(env: Env, value: string): string {
+  return path.resolve(env.GITHUB_WORKSPACE || process.cwd(), value);
+}
+
+function resolveContext(text: string, env: Env): string {
+  const value = text.trim() || '.';
+  if (REMOTE_CONTEXT.test(value)) return value;
+  const dir = workspacePath(env, value);
+  if (!statSync(dir, { throwIfNoEntry: false })?.isDirectory()) {
+    throw new InputError('context', text || '.', `expected a directory; ${dir} is not one`);
+  }
+  return dir;
+}
+
+function resolveFile(text: string, context: string, env: Env): string | undefined {
+  const value = text.trim();
+  if (value === '') {
+    if (!REMOTE_CONTEXT.test(context) && !existsSync(path.join(context, 'Dockerfile'))) {
+      throw new InputError(
+        'file',
+        '',
+        `there is no Dockerfile in the context ${context}: name the Dockerfile with 'file', or set 'context'`,
+      );
+    }
+    return undefined;
+  }
+  const file = workspacePath(env, value);
+  if (!statSync(file, { throwIfNoEntry: false })?.isFile()) {
+    throw new InputError('file', text, `expected a Dockerfile; ${file} is not a file`);
+  }
+  return file;
+}
+
+/** The inputs that only buildx (BuildKit) can honour, with the value each was given. */
+export function buildxOnlyInputs(inputs: BuildInputs): string[] {
+  return [
+    ...(inputs.platforms.length > 0 ? ['platforms'] : []),
+    ...(inputs.cache ? ['cache'] : []),
+    ...(inputs.cacheFrom.length > 0 ? ['cache-from'] : []),
+    ...(inputs.cacheTo.length > 0 ? ['cache-to'] : []),
+    ...(inputs.provenance !== 'false' ? ['provenance'] : []),
+    ...(inputs.secrets.length > 0 ? ['secrets'] : []),
+  ];
+}
+
+export function parseBuildInputs(
+  input: BuildInputText,
+  env: Env,
+  repository: string | undefined,
+): BuildInputs {
+  const build = parseBoolean('build', input('build'), false);
+  const sourceImage = parseSourceImage(input('source-image'));
+  if (build && sourceImage !== undefined) {
+    throw new InputError('source-image', sourceImage, "set either 'build: true' or 'source-image', not both");
+  }
+  const mode = build ? 'build' : sourceImage !== undefined ? 'source-image' : 'none';
+  if (mode !== 'none' && repository === undefined) {
+    throw new InputError(
+      'repository',
+      '',
+      `required with ${mode === 'build' ? 'build' : 'source-image'}: name the ECR repository to push to, such as team/app`,
+    );
+  }
+  const context = mode === 'build' ? resolveContext(input('context'), env) : input('context').trim() || '.';
+  const inputs: BuildInputs = {
+    mode,
+    ...(sourceImage === undefined ? {} : { sourceImage }),
+    context,
+    buildArgs: parseBuildArgs(input('build-args')),
+    labelBuildArgs: parseBoolean('label-build-args', input('label-build-args'), true),
+    platforms: parsePlatforms(input('platforms')),
+    cache: parseCache(input('cache')),
+    cacheFrom: parseLines(input('cache-from')),
+    cacheTo: parseLines(input('cache-to')),
+    provenance: parseProvenance(input('provenance')),
+    builder: oneOf('builder', input('builder'), ['auto', 'buildx', 'docker'] as const, 'auto'),
+    push: oneOf('push', input('push'), ['auto', 'true', 'false'] as const, 'auto'),
+    secrets: parseSecrets(input('secrets')),
+  };
+  const target = parseTarget(input('target'));
+  if (target !== undefined) inputs.target = target;
+  if (mode === 'build') {
+    const file = resolveFile(input('file'), context, env);
+    if (file !== undefined) inputs.file = file;
+  }
+  if (mode !== 'build') {
+    // Build settings without a build are a mistake the user wants to hear about, not silently ignore.
+    const unused = [
+      'file',
+      'target',
+      'build-args',
+      'platforms',
+      'cache',
+      'cache-from',
+      'cache-to',
+      'secrets',
+    ];
+    const first = unused.find((name) => !['', 'false', 'none'].includes(input(name).trim().toLowerCase()));
+    if (first !== undefined) {
+      throw new InputError(
+        first,
+        // A secret's value is not masked yet: it is never repeated.
+        first === 'secrets' ? '(not shown)' : input(first),
+        `only used with 'build: true'${mode === 'source-image' ? ' (source-image pushes an image built earlier)' : ''}`,
+      );
+    }
+  }
+  return inputs;
+}

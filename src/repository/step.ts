@@ -1,0 +1,174 @@
+/**
+ * Repository management for every registry of the login: make sure the repository exists with the wanted
+ * settings and policies, then plan the tags against what it already holds, before anything is pushed.
+ */
+import * as core from '@actions/core';
+import { ecrClientFor } from '../aws/ecr-client.js';
+import type { PolicyForAction } from '../aws/errors.js';
+import { configDigests, listImages } from '../aws/images.js';
+import { ensureRepository, type RepositoryDescription } from '../aws/repository.js';
+import { syncLifecyclePolicy, syncRepositoryPolicy, type PolicySyncResult } from '../aws/policies-sync.js';
+import type { RepositoryInputs } from '../inputs/inputs.js';
+import { planTags, settleAfterBuild, type NewImage, type TagPlan } from './tag-plan/index.js';
+import type { RegistrySpec } from '../login/registries.js';
+import type { ResolvedTag } from '../image/tags/types.js';
+
+export interface RegistryTarget {
+  spec: RegistrySpec;
+  /** The registry hostname the login wrote (and the outputs name). */
+  host: string;
+}
+
+export interface RepositoryOutcome {
+  spec: RegistrySpec;
+  host: string;
+  region: string;
+  repository: RepositoryDescription;
+  created: boolean;
+  lifecyclePolicy?: PolicySyncResult;
+  repositoryPolicy?: PolicySyncResult;
+  plan: TagPlan;
+}
+
+export interface RepositoryStepOptions {
+  name: string;
+  inputs: RepositoryInputs;
+  tags: ResolvedTag[];
+  latestAuto: boolean;
+  maxAttempts: number;
+  proxy?: URL;
+  policyFor: PolicyForAction;
+}
+
+type ClientOptions = Pick<RepositoryStepOptions, 'maxAttempts' | 'proxy'>;
+
+function clientFor(spec: RegistrySpec, options: ClientOptions) {
+  return ecrClientFor(
+    spec.region,
+    spec.fips,
+    { maxAttempts: options.maxAttempts, ...(options.proxy ? { proxy: options.proxy } : {}) },
+    process.env,
+  );
+}
+
+async function manageOne(target: RegistryTarget, options: RepositoryStepOptions): Promise<RepositoryOutcome> {
+  const { spec } = target;
+  const client = clientFor(spec, options);
+  const repositoryTarget = {
+    name: options.name,
+    ...(spec.accountId ? { registryId: spec.accountId } : {}),
+    policyFor: options.policyFor,
+  };
+  try {
+    const ensured = await ensureRepository(client, {
+      ...repositoryTarget,
+      settings: options.inputs.settings,
+      create: options.inputs.create,
+    });
+    for (const notice of ensured.notices) core.warning(`${target.host}/${options.name}: ${notice}`);
+    const { lifecyclePolicy, repositoryPolicy } = options.inputs;
+    const outcome: RepositoryOutcome = {
+      spec,
+      host: target.host,
+      region: spec.region,
+      repository: ensured.repository,
+      created: ensured.created,
+      ...(lifecyclePolicy
+        ? {
+            lifecyclePolicy: await syncLifecyclePolicy(client, {
+              ...repositoryTarget,
+              text: lifecyclePolicy.text,
+            }),
+          }
+        : {}),
+      ...(repositoryPolicy
+        ? {
+            repositoryPolicy: await syncRepositoryPolicy(client, {
+              ...repositoryTarget,
+              text: repositoryPolicy.text,
+            }),
+          }
+        : {}),
+      plan: { push: [], unchanged: [], skipped: [] },
+    };
+    // The new image is not built yet: an immutable tag that exists already is checked again after the build.
+    outcome.plan = planTags({
+      tags: options.tags,
+      repository: ensured.repository.tagMutability,
+      images: await listImages(client, repositoryTarget),
+      image: {},
+      onImmutable: options.inputs.onImmutable,
+      latestAuto: options.latestAuto,
+    });
+    return outcome;
+  } finally {
+    client.destroy();
+  }
+}
+
+/** Registries in parallel: each has its own repository, settings and images. */
+export async function manageRepositories(
+  targets: readonly RegistryTarget[],
+  options: RepositoryStepOptions,
+): Promise<RepositoryOutcome[]> {
+  return Promise.all(targets.map((target) => manageOne(target, options)));
+}
+
+/**
+ * Once the image is built: the immutable tags that already existed either hold this image (nothing to push)
+ * or another one (the step fails before any push). Only those tags' images are fetched (BatchGetImage).
+ */
+export async function settleOutcomes(
+  outcomes: readonly RepositoryOutcome[],
+  image: NewImage,
+  options: ClientOptions & { name: string; policyFor: PolicyForAction },
+): Promise<void> {
+  await Promise.all(
+    outcomes.map(async (outcome) => {
+      const open = outcome.plan.push.flatMap((entry) => (entry.checkAfterBuild && entry.replaces) || []);
+      if (open.length === 0) return;
+      const client = clientFor(outcome.spec, options);
+      try {
+        const configs = await configDigests(client, {
+          name: options.name,
+          ...(outcome.spec.accountId ? { registryId: outcome.spec.accountId } : {}),
+          policyFor: options.policyFor,
+          digests: open,
+        });
+        outcome.plan = settleAfterBuild(outcome.plan, configs, image);
+      } finally {
+        client.destroy();
+      }
+    }),
+  );
+}
+
+/** Tags every registry keeps: a tag dropped in one registry is left out everywhere, so all hold the same set. */
+export function keptTags(
+  tags: readonly ResolvedTag[],
+  outcomes: readonly RepositoryOutcome[],
+): ResolvedTag[] {
+  const skipped = new Set(outcomes.flatMap((outcome) => outcome.plan.skipped.map((entry) => entry.tag.name)));
+  return tags.filter((tag) => !skipped.has(tag.name));
+}
+
+export function logOutcome(outcome: RepositoryOutcome): void {
+  const where = `${outcome.host}/${outcome.repository.name}`;
+  core.info(
+    `${where}: ${outcome.created ? 'created' : 'exists'} (${outcome.repository.tagMutability.mutability}).`,
+  );
+  if (outcome.lifecyclePolicy) core.info(`${where}: lifecycle policy ${outcome.lifecyclePolicy}.`);
+  if (outcome.repositoryPolicy) core.info(`${where}: repository policy ${outcome.repositoryPolicy}.`);
+  for (const entry of outcome.plan.push) {
+    const note = entry.checkAfterBuild
+      ? ' (exists and is immutable: a push of a different image will be refused)'
+      : entry.replaces
+        ? ` (moves from ${entry.replaces})`
+        : '';
+    core.info(`${where}: push ${entry.tag.name}${note}`);
+  }
+  for (const entry of outcome.plan.unchanged)
+    core.info(`${where}: ${entry.tag.name} already holds this image.`);
+  for (const entry of outcome.plan.skipped)
+    core.warning(`${where}: skipped ${entry.tag.name}: ${entry.reason}`);
+}
