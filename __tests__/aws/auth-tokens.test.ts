@@ -8,12 +8,8 @@ import { mockClient, type AwsClientStub } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import {
-  decodeToken,
-  fetchPrivateCredentials,
-  fetchPublicCredentials,
-  type RegistryCredentials,
-} from '../../src/aws/auth-tokens.js';
+import { decodeToken, fetchPrivateCredentials, fetchPublicCredentials } from '../../src/aws/auth-tokens.js';
+import type { RegistryCredentials } from '../../src/login/plan.js';
 import { ActionError } from '../../src/shared/errors.js';
 import { loginPolicyFor } from '../fixtures/policy.js';
 import {

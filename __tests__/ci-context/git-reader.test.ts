@@ -50,7 +50,7 @@ afterAll(() => {
 });
 
 const REPOSITORY = {
-  repository: 'acme/widget',
+  sourceRepository: 'acme/widget',
   repositoryUrl: 'https://github.com/acme/widget',
   defaultBranch: 'main',
   commitTime: '2024-05-02T09:15:30.000Z',

@@ -4,7 +4,7 @@ import { ActionError } from '../../src/shared/errors.js';
 import { contextOf, readFixtureFile, runEnv, SHA, type Env, type EventFixture } from '../fixtures/runs.js';
 
 const REPOSITORY = {
-  repository: 'acme/widget',
+  sourceRepository: 'acme/widget',
   repositoryUrl: 'https://github.com/acme/widget',
   defaultBranch: 'main',
   description: 'Widget service: renders widgets, fast',
@@ -102,7 +102,7 @@ describe('readContext: one context per event', () => {
         ref: 'refs/heads/main',
         branch: 'main',
         defaultBranch: 'main',
-        repository: 'acme/widget',
+        sourceRepository: 'acme/widget',
         repositoryUrl: 'https://github.com/acme/widget',
         runNumber: 42,
       },
@@ -194,7 +194,7 @@ describe('readContext: partial environments', () => {
       'GitHub Enterprise: the web URL from GITHUB_SERVER_URL when the payload has none',
       'schedule',
       { GITHUB_SERVER_URL: 'https://git.example.com/', GITHUB_REPOSITORY: 'team/app' },
-      { repositoryUrl: 'https://git.example.com/team/app', repository: 'team/app' },
+      { repositoryUrl: 'https://git.example.com/team/app', sourceRepository: 'team/app' },
       [],
     ],
     ['a run number that is not a number is left out', 'push', { GITHUB_RUN_NUMBER: 'x1' }, {}, ['runNumber']],

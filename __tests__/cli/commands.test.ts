@@ -10,7 +10,7 @@ import * as core from '@actions/core';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { GitContext } from '../../src/ci-context/github.js';
+import type { GitContext } from '../../src/image/git-context.js';
 import type { MainOptions } from '../../src/action/main.js';
 
 const runMain = jest.fn<(options?: MainOptions) => Promise<void>>();
@@ -29,7 +29,7 @@ const CONTEXT: GitContext = {
   sha: SHA,
   ref: 'refs/heads/main',
   branch: 'main',
-  repository: 'octo/app',
+  sourceRepository: 'octo/app',
   repositoryUrl: 'https://github.com/octo/app',
   commitTime: '2024-05-01T12:00:00.000Z',
 };

@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import type { RegistryCredentials } from '../../src/aws/auth-tokens.js';
+import type { RegistryCredentials } from '../../src/login/plan.js';
 import { ActionError } from '../../src/shared/errors.js';
 import { planLogins, planPublicLogin, type LoginPlan } from '../../src/login/plan.js';
 import { parseRegistry, type RegistrySpec } from '../../src/login/registries.js';

@@ -8,7 +8,7 @@ import { fetchPrivateCredentials, fetchPublicCredentials } from '../aws/auth-tok
 import { storeCredentials } from '../docker-config/credentials-store.js';
 import { prepareConfigDir } from '../docker-config/location.js';
 import { authValue } from '../docker-config/merge.js';
-import type { GitContext } from '../ci-context/github.js';
+import type { GitContext } from '../image/git-context.js';
 import {
   githubContext,
   logMetadata,

@@ -9,6 +9,8 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { UndoRecord } from '../docker-config/credentials-store.js';
+import type { CleanupState } from '../repository/cleanup-step.js';
+
 import { writeFileAtomic } from '../docker-config/file.js';
 
 const KEYS = {
@@ -18,15 +20,6 @@ const KEYS = {
   skipLogout: 'skipLogout',
   cleanup: 'cleanup',
 } as const;
-
-/** `cleanup: untagged`, done by the post step once the job's pushes are over. Holds no secret. */
-export interface CleanupState {
-  targets: { region: string; fips: boolean; registryId?: string; name: string; host: string }[];
-  dryRun: boolean;
-  maxAttempts: number;
-  /** The configuration's IAM policy, quoted if AWS denies the clean-up. */
-  policy: string;
-}
 
 export interface PostState {
   cleanup?: CleanupState;

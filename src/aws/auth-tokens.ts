@@ -15,16 +15,7 @@ import {
 import { clientOptions, serviceEndpoint, type AwsCallSettings } from './client-options.js';
 import { ecrClientFor } from './ecr-client.js';
 import { describeAwsError, type PolicyForAction } from './errors.js';
-
-export interface RegistryCredentials {
-  region: string;
-  accountId?: string;
-  /** Host of the proxyEndpoint the API returned (or public.ecr.aws). */
-  endpointHost: string;
-  username: string;
-  password: string;
-  expiresAt: Date;
-}
+import type { RegistryCredentials } from '../login/plan.js';
 
 interface AuthorizationData {
   authorizationToken?: string;

@@ -2,7 +2,7 @@
  * Bitbucket Pipelines. BITBUCKET_BRANCH is the source branch, also in a pull request pipeline, where
  * BITBUCKET_PR_DESTINATION_BRANCH is its target.
  */
-import type { GitContext } from './github.js';
+import type { GitContext } from '../image/git-context.js';
 import { ActionError } from '../shared/errors.js';
 import { contextFor, pullRef, type BuildKind } from './build-kind.js';
 import { parseRemoteUrl } from './remote-url.js';
@@ -17,7 +17,7 @@ export function readBitbucket(env: Env): GitContext {
   const repository = nonEmpty(env.BITBUCKET_REPO_FULL_NAME) ?? workspaceAndSlug ?? origin?.repository;
   return contextFor(buildKind(env), {
     sha: commitId(env.BITBUCKET_COMMIT, 'BITBUCKET_COMMIT', 'Bitbucket Pipelines'),
-    repository,
+    sourceRepository: repository,
     repositoryUrl: repositoryUrl(origin?.webUrl, repository),
     runNumber: wholeNumber(env.BITBUCKET_BUILD_NUMBER),
   });

@@ -2,7 +2,7 @@
  * What a build is (a pull request, a tag, a branch or a bare commit) turned into the GitContext fields the
  * tag rules read, so every CI reader fills them the same way GitHub's reader does.
  */
-import type { GitContext } from './github.js';
+import type { GitContext } from '../image/git-context.js';
 import { compact } from './values.js';
 
 export type BuildKind =

@@ -3,7 +3,7 @@
  * CIRCLE_PULL_REQUEST (its web address), and a fork's pull request also CIRCLE_PR_NUMBER. Neither names the
  * target branch. A fork's CIRCLE_BRANCH is CircleCI's `pull/<n>`, not the fork's branch name.
  */
-import type { GitContext } from './github.js';
+import type { GitContext } from '../image/git-context.js';
 import { contextFor, pullRef, type BuildKind } from './build-kind.js';
 import { parseRemoteUrl } from './remote-url.js';
 import type { Env } from './types.js';
@@ -15,7 +15,7 @@ export function readCircleCi(env: Env): GitContext {
   const remote = parseRemoteUrl(env.CIRCLE_REPOSITORY_URL);
   return contextFor(buildKind(env), {
     sha: commitId(env.CIRCLE_SHA1, 'CIRCLE_SHA1', 'CircleCI'),
-    repository: owner && name ? `${owner}/${name}` : remote?.repository,
+    sourceRepository: owner && name ? `${owner}/${name}` : remote?.repository,
     repositoryUrl: remote?.webUrl,
     runNumber: wholeNumber(env.CIRCLE_BUILD_NUM),
   });

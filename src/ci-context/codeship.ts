@@ -3,7 +3,7 @@
  * number CI_PULL_REQUEST's web address ends in ("false", "0" or empty when there is none). A tag push comes
  * with the tag's name where the branch would be, so the checkout tells the two apart.
  */
-import type { GitContext } from './github.js';
+import type { GitContext } from '../image/git-context.js';
 import { contextFor, pullRef, type BuildKind } from './build-kind.js';
 import { headCommit, tagsAtHead } from './git-facts.js';
 import type { Env, GitReader } from './types.js';
@@ -13,7 +13,7 @@ export function readCodeship(env: Env, git: GitReader): GitContext {
   const sha = commitId(env.CI_COMMIT_ID, 'CI_COMMIT_ID', 'CodeShip');
   return contextFor(buildKind(env, sha, git), {
     sha,
-    repository: nonEmpty(env.CI_REPO_NAME),
+    sourceRepository: nonEmpty(env.CI_REPO_NAME),
     runNumber: wholeNumber(env.CI_BUILD_NUMBER),
   });
 }

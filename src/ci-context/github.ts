@@ -2,39 +2,10 @@
  * The git and CI facts the tags and labels are made from, read from the runner's environment and the
  * event payload file only: no GitHub API call, so it works with any token and on GitHub Enterprise.
  */
+import type { GitContext } from '../image/git-context.js';
 import { ActionError } from '../shared/errors.js';
 
-/**
- * What is being built, in CI-neutral terms: a later CLI fills the same object from Travis, GitLab or
- * Jenkins variables, so nothing here is GitHub-only except the event names it borrows.
- */
-export interface GitContext {
-  /** What started the build in GitHub's words (push, pull_request, schedule, ...); '' when unknown. */
-  eventName: string;
-  /** The commit the image is built from (full, lower case). For a pull request: its head commit. */
-  sha: string;
-  /** The full git ref of the run (refs/heads/main, refs/tags/v1.2.3, refs/pull/7/merge); '' when detached. */
-  ref: string;
-  /** The branch built: the head branch for a pull request; undefined for a tag or a detached HEAD. */
-  branch?: string;
-  /** The git tag built (tag push, release), without refs/tags/. */
-  tag?: string;
-  /** Set for pull request builds only: it is also what marks a build as one. */
-  prNumber?: number;
-  /** The branch a pull request or merge queue group targets. */
-  baseBranch?: string;
-  defaultBranch?: string;
-  /** owner/name. */
-  repository?: string;
-  /** The repository's web page, e.g. https://github.com/owner/name. */
-  repositoryUrl?: string;
-  /** When the commit was made, ISO 8601 in UTC; unknown for some events (pull requests, dispatch). */
-  commitTime?: string;
-  runNumber?: number;
-  description?: string;
-  /** SPDX license identifier, e.g. MIT. */
-  license?: string;
-}
+export type { GitContext } from '../image/git-context.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -83,9 +54,9 @@ export function readContext(env: Env, readFile: (path: string) => string): GitCo
   // A scheduled run always runs on the default branch, so even without a payload that much is known.
   context.defaultBranch =
     stringAt(repository, 'default_branch') ?? (eventName === 'schedule' ? context.branch : undefined);
-  context.repository = nonEmpty(env.GITHUB_REPOSITORY) ?? stringAt(repository, 'full_name');
+  context.sourceRepository = nonEmpty(env.GITHUB_REPOSITORY) ?? stringAt(repository, 'full_name');
   context.repositoryUrl =
-    stringAt(repository, 'html_url') ?? webUrl(env.GITHUB_SERVER_URL, context.repository);
+    stringAt(repository, 'html_url') ?? webUrl(env.GITHUB_SERVER_URL, context.sourceRepository);
   context.commitTime = isoTime(
     stringAt(objectAt(payload, 'head_commit'), 'timestamp') ??
       stringAt(objectAt(mergeGroup, 'head_commit'), 'timestamp') ??

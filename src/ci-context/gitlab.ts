@@ -3,7 +3,7 @@
  * source and target. In a merged results pipeline CI_COMMIT_SHA is GitLab's merge commit and the commit
  * pushed is CI_MERGE_REQUEST_SOURCE_BRANCH_SHA (empty in other merge request pipelines).
  */
-import type { GitContext } from './github.js';
+import type { GitContext } from '../image/git-context.js';
 import { ActionError } from '../shared/errors.js';
 import { contextFor, type BuildKind } from './build-kind.js';
 import type { Env } from './types.js';
@@ -21,7 +21,7 @@ export function readGitLab(env: Env): GitContext {
     {
       sha,
       defaultBranch: nonEmpty(env.CI_DEFAULT_BRANCH),
-      repository: nonEmpty(env.CI_PROJECT_PATH),
+      sourceRepository: nonEmpty(env.CI_PROJECT_PATH),
       repositoryUrl: nonEmpty(env.CI_PROJECT_URL),
       // The timestamp is CI_COMMIT_SHA's: of no use when that is the merge commit rather than ours.
       commitTime: sha === commitSha ? isoTime(env.CI_COMMIT_TIMESTAMP) : undefined,

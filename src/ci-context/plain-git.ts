@@ -3,7 +3,7 @@
  * is a branch build; a detached HEAD at a tag (how CI systems check tags out) is a tag build; any other
  * detached HEAD is the commit alone.
  */
-import type { GitContext } from './github.js';
+import type { GitContext } from '../image/git-context.js';
 import { ActionError } from '../shared/errors.js';
 import { contextFor, type BuildKind } from './build-kind.js';
 import {
@@ -28,7 +28,7 @@ export function readPlainGit(git: GitReader): GitContext {
   return contextFor(buildKind(git), {
     sha: commitId(head, "'git rev-parse HEAD'", 'a git checkout'),
     defaultBranch: originDefaultBranch(git),
-    repository: origin?.repository,
+    sourceRepository: origin?.repository,
     repositoryUrl: origin?.webUrl,
     commitTime: headCommitTime(git),
   });

@@ -3,7 +3,7 @@
  * of the two; the head branch and commit have their own variables. For a tag build TRAVIS_BRANCH holds the
  * tag name, so it is not a branch then.
  */
-import type { GitContext } from './github.js';
+import type { GitContext } from '../image/git-context.js';
 import { ActionError } from '../shared/errors.js';
 import { contextFor, pullRef, type BuildKind } from './build-kind.js';
 import type { Env } from './types.js';
@@ -21,7 +21,7 @@ export function readTravis(env: Env): GitContext {
     buildKind(env, pullRequest),
     {
       sha,
-      repository: nonEmpty(env.TRAVIS_REPO_SLUG),
+      sourceRepository: nonEmpty(env.TRAVIS_REPO_SLUG),
       runNumber: wholeNumber(env.TRAVIS_BUILD_NUMBER),
     },
     env.TRAVIS_EVENT_TYPE?.trim() === 'cron',

@@ -1,5 +1,5 @@
 /** The shapes shared by the CI readers: each reads only its own variables into a GitContext. */
-import type { GitContext } from './github.js';
+import type { GitContext } from '../image/git-context.js';
 
 export type Env = Record<string, string | undefined>;
 

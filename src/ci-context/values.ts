@@ -2,7 +2,7 @@
  * Small conversions every CI reader needs: CI variables are strings, often empty rather than unset, and
  * "false" stands for "none" in some systems.
  */
-import type { GitContext } from './github.js';
+import type { GitContext } from '../image/git-context.js';
 import { ActionError } from '../shared/errors.js';
 
 const COMMIT_ID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;

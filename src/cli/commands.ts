@@ -8,7 +8,7 @@
  */
 import { readFileSync, promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import type { GitContext } from '../ci-context/github.js';
+import type { GitContext } from '../image/git-context.js';
 import { writeFileAtomic } from '../docker-config/file.js';
 import { ActionError, InputError, messageOf } from '../shared/errors.js';
 import { iamPolicyText, repositoryRefs } from '../iam/for-inputs.js';

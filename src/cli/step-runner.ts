@@ -7,7 +7,7 @@
 import { promises as fs, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { GitContext } from '../ci-context/github.js';
+import type { GitContext } from '../image/git-context.js';
 import { runMain } from '../action/main.js';
 import { runPost } from '../action/post.js';
 import { PlainTextFilter, parseFileCommands } from './workflow-commands.js';

@@ -2,7 +2,10 @@
 import { lstatSync, promises as fs, realpathSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { ActionError } from '../shared/errors.js';
-import type { DockerConfigChoice } from '../inputs/inputs.js';
+
+/** Where the docker config goes, as the `docker-config` input chose it. */
+export type DockerConfigChoice =
+  { kind: 'default'; dir: string } | { kind: 'isolated'; parent: string } | { kind: 'path'; dir: string };
 
 export async function prepareConfigDir(choice: DockerConfigChoice): Promise<string> {
   if (choice.kind === 'isolated') {

@@ -2,7 +2,7 @@
  * OCI image labels (org.opencontainers.image.*) from the build's context, and the same values as
  * OCI_* build args for Dockerfiles that set their own labels.
  */
-import type { GitContext } from '../ci-context/github.js';
+import type { GitContext } from './git-context.js';
 import { InputError } from '../shared/errors.js';
 
 export type Labels = Record<string, string>;
@@ -100,7 +100,7 @@ export function ociLabels(facts: LabelFacts): Labels {
   set('source', context.repositoryUrl);
   set('url', context.repositoryUrl);
   set('version', facts.version);
-  set('title', context.repository?.split('/').pop());
+  set('title', context.sourceRepository?.split('/').pop());
   set('description', context.description);
   set('licenses', context.license);
   set('ref.name', facts.primaryTag);

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseBuildInputs, type BuildInputs } from '../builder/inputs.js';
-import { isInsideDirectory, whyNotADirectory } from '../docker-config/location.js';
+import { isInsideDirectory, whyNotADirectory, type DockerConfigChoice } from '../docker-config/location.js';
 import { InputError } from '../shared/errors.js';
 import { parseBoolean, parseIntegerInRange } from './values.js';
 import { parseCreated, parseLabels, type CreatedSetting } from '../image/labels.js';
@@ -29,9 +29,6 @@ import { parseLatest, type LatestSetting } from '../image/tags/latest.js';
 import { parseTagRules, type TagRule } from '../image/tags/rules.js';
 
 export type RegistryType = 'private' | 'public';
-
-export type DockerConfigChoice =
-  { kind: 'default'; dir: string } | { kind: 'isolated'; parent: string } | { kind: 'path'; dir: string };
 
 /** What to call the image: the tag rules, `latest`, and the labels. */
 export interface MetadataInputs {

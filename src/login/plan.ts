@@ -4,10 +4,20 @@
  * A registry given as a hostname is logged in as written (the dual-stack or FIPS host the user pulls from)
  * and under the proxyEndpoint host the API returned; an account ID under the proxyEndpoint host.
  */
-import type { RegistryCredentials } from '../aws/auth-tokens.js';
 import type { Login } from '../docker-config/merge.js';
 import { ActionError } from '../shared/errors.js';
 import type { RegistrySpec } from './registries.js';
+
+/** One registry's credentials, as GetAuthorizationToken gives them. */
+export interface RegistryCredentials {
+  region: string;
+  accountId?: string;
+  /** Host of the proxyEndpoint the API returned (or public.ecr.aws). */
+  endpointHost: string;
+  username: string;
+  password: string;
+  expiresAt: Date;
+}
 
 export interface LoginPlan {
   logins: Login[];

@@ -6,7 +6,15 @@ import * as core from '@actions/core';
 import { ecrClientFor } from '../aws/ecr-client.js';
 import { deleteUntaggedImages } from '../aws/images.js';
 import { getProxySetting } from '../inputs/proxy.js';
-import type { CleanupState } from '../action/state.js';
+
+/** `cleanup: untagged`, done by the post step once the job's pushes are over. Holds no secret. */
+export interface CleanupState {
+  targets: { region: string; fips: boolean; registryId?: string; name: string; host: string }[];
+  dryRun: boolean;
+  maxAttempts: number;
+  /** The configuration's IAM policy, quoted if AWS denies the clean-up. */
+  policy: string;
+}
 
 export async function cleanUntagged(state: CleanupState): Promise<void> {
   const proxy = getProxySetting();

@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import type { GitContext } from '../../../src/ci-context/github.js';
+import type { GitContext } from '../../../src/image/git-context.js';
 import { decideLatest, parseLatest, type LatestSetting } from '../../../src/image/tags/latest.js';
 import { contextOf } from '../../fixtures/runs.js';
 import { branchPush, resolveFor, tagNamesFor, tagPush, type Run } from '../../fixtures/tags.js';

@@ -3,7 +3,7 @@
  * lives in one place.
  */
 import semver from 'semver';
-import type { GitContext } from '../../ci-context/github.js';
+import type { GitContext } from '../git-context.js';
 import { InputError } from '../../shared/errors.js';
 import { parseList } from '../../shared/lists.js';
 

@@ -2,7 +2,7 @@
  * Applies the tag rules to one build's context: the tags to push, in the order written (the first is the
  * primary one), each a valid image tag, without duplicates.
  */
-import type { GitContext } from '../../ci-context/github.js';
+import type { GitContext } from '../git-context.js';
 import { InputError } from '../../shared/errors.js';
 import { decideLatest, describeLatest, type LatestDecision, type LatestSetting } from './latest.js';
 import type { Enable, TagRule } from './rules.js';
