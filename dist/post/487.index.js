@@ -767,7 +767,7 @@ const TAG_KEY = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u;
 const TAG_VALUE = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{0,256}$/u;
 const MAX_TAGS = 50;
 /** `team=platform, cost-center=42` → tags, in the order written. */
-function resource_tags_parseRepositoryTags(text) {
+function resource_tags_parseResourceTags(text) {
     const tags = [];
     for (const item of parseList(text)) {
         const tag = parseTag(item);
@@ -813,7 +813,7 @@ function parseRepositorySettings(inputs) {
         ...(tagMutability && { tagMutability }),
         ...(scanOnPush !== undefined && { scanOnPush }),
         ...(encryption && { encryption }),
-        tags: parseRepositoryTags(inputs.repositoryTags),
+        resourceTags: parseResourceTags(inputs.repositoryTags),
     };
 }
 function parseTagMutability(text) {

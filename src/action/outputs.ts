@@ -1,8 +1,42 @@
-/** The login outputs (with amazon-ecr-login's names where it has them) and the build outputs. */
+/**
+ * The step's outputs and the log lines that go with them: the login (amazon-ecr-login's names where it has
+ * them), the tags and labels (docker/metadata-action's), the repository and the build.
+ */
 import * as core from '@actions/core';
 import type { BuildResult } from '../builder/step.js';
+import type { ImageMetadata } from '../image/metadata.js';
+import { metadataOutputs } from '../image/outputs.js';
 import type { LoginPlan } from '../login/plan.js';
 import { outputSuffix } from '../login/registries.js';
+import type { PushTarget, RepositoryOutcome } from '../repository/step.js';
+
+/** `tags`: the tags left after the repository plan (all of them when no repository is managed). */
+export function writeMetadataOutputs(metadata: ImageMetadata, target: PushTarget): void {
+  const outputs = metadataOutputs({
+    tags: target.tags,
+    ...(metadata.resolution.version === undefined ? {} : { version: metadata.resolution.version }),
+    labels: metadata.labels,
+    registries: target.registries,
+    ...(target.repository === undefined ? {} : { repository: target.repository }),
+  });
+  for (const [name, value] of Object.entries(outputs)) core.setOutput(name, value);
+}
+
+export function logMetadata(metadata: ImageMetadata): void {
+  const names = metadata.resolution.tags.map((tag) => tag.name);
+  core.info(`Tags: ${names.length > 0 ? names.join(', ') : '(none)'}`);
+  core.info(`latest: ${metadata.resolution.latest.reason}`);
+  for (const [key, value] of Object.entries(metadata.labels)) core.info(`Label ${key}=${value}`);
+}
+
+/** The first registry's repository: where a single-registry workflow deploys from. */
+export function writeRepositoryOutputs(outcomes: RepositoryOutcome[]): void {
+  const first = outcomes[0];
+  if (!first) return;
+  core.setOutput('repository-uri', first.repository.uri);
+  core.setOutput('repository-arn', first.repository.arn);
+  core.setOutput('repository-created', String(first.created));
+}
 
 export function writeLoginOutputs(plan: LoginPlan, dockerConfigDir: string, maskPassword: boolean): void {
   core.setOutput('registry', plan.registries[0] ?? '');

@@ -6,14 +6,12 @@ import * as core from '@actions/core';
 import type { BuildResult } from '../builder/step.js';
 import type { Labels } from '../image/labels.js';
 import { formatDuration, type PhaseTiming } from './phases.js';
-import type { RepositoryOutcome } from '../repository/step.js';
-import type { ResolvedTag } from '../image/tags/types.js';
+import type { PushTarget, RepositoryOutcome } from '../repository/step.js';
+import { imageReference } from '../image/outputs.js';
 
 export interface SummaryFacts {
-  registries: string[];
-  tags: ResolvedTag[];
+  target: PushTarget;
   labels: Labels;
-  outcomes: RepositoryOutcome[];
   iamPolicy: string;
   phases: PhaseTiming[];
   build?: BuildResult;
@@ -39,8 +37,9 @@ function escapeHtml(text: string): string {
 /** One row per tag of the repository: pushed (with its digest), planned, unchanged or skipped. */
 function planRows(outcome: RepositoryOutcome, build: BuildResult | undefined, notPushed: string | undefined) {
   const digestOf = (tag: string) =>
-    build?.pushed.find((entry) => entry.reference === `${outcome.host}/${outcome.repository.name}:${tag}`)
-      ?.digest;
+    build?.pushed.find(
+      (entry) => entry.reference === imageReference(outcome.host, outcome.repository.name, tag),
+    )?.digest;
   const rows: SummaryTableRow[] = outcome.plan.push.map((entry) => {
     const digest = digestOf(entry.tag.name);
     if (digest !== undefined)
@@ -69,10 +68,10 @@ const HEADER: SummaryTableRow = [
 
 export async function writeJobSummary(facts: SummaryFacts): Promise<void> {
   if (!process.env.GITHUB_STEP_SUMMARY) return;
-  const { build } = facts;
+  const { build, target } = facts;
   const summary = core.summary.addHeading('ECR push', 2);
-  summary.addRaw(`Registries: ${facts.registries.map(code).join(', ') || '(no login)'}`, true);
-  summary.addRaw(`Tags: ${facts.tags.map((tag) => code(tag.name)).join(', ') || '(none)'}`, true);
+  summary.addRaw(`Registries: ${target.registries.map(code).join(', ') || '(no login)'}`, true);
+  summary.addRaw(`Tags: ${target.tags.map((tag) => code(tag.name)).join(', ') || '(none)'}`, true);
   if (build) {
     summary.addRaw(
       `Image ID ${code(build.imageId)}${build.digest ? `, digest ${code(build.digest)}` : ''}: ` +
@@ -82,12 +81,12 @@ export async function writeJobSummary(facts: SummaryFacts): Promise<void> {
       true,
     );
   }
-  for (const outcome of facts.outcomes) {
+  for (const outcome of target.outcomes) {
     summary.addHeading(`${escapeHtml(outcome.host)}/${escapeHtml(outcome.repository.name)}`, 3);
     summary.addLink('Open in the ECR console', consoleUrl(outcome));
     summary.addTable([HEADER, ...planRows(outcome, build, facts.notPushed)]);
   }
-  if (build && facts.outcomes.length === 0 && build.pushed.length > 0) {
+  if (build && target.outcomes.length === 0 && build.pushed.length > 0) {
     summary.addTable([
       [
         { data: 'Reference', header: true },

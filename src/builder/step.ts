@@ -1,6 +1,7 @@
 /**
  * Build (or take an image built earlier) and push it to every registry of the login, following the tag plan
- * of each repository. main.ts calls these in order; the docker commands live in build/docker.ts.
+ * of each repository. The orchestration calls buildImage, settles the plans (repository/step.ts), then calls
+ * pushImages; the docker commands live in builder/docker.ts.
  */
 import * as core from '@actions/core';
 import { promises as fs } from 'node:fs';
@@ -19,11 +20,10 @@ import {
 import { ActionError, InputError } from '../shared/errors.js';
 import { withTempDir } from '../shared/temp-dir.js';
 import type { Labels } from '../image/labels.js';
-import { imageReferences } from '../image/outputs.js';
+import { imageReference, imageReferences } from '../image/outputs.js';
 import type { NewImage } from '../repository/tag-plan/index.js';
 import { isTagImmutable } from '../repository/policies/tag-mutability.js';
-import type { RepositoryOutcome } from '../repository/step.js';
-import type { ResolvedTag } from '../image/tags/types.js';
+import type { PushTarget } from '../repository/step.js';
 
 export type Builder =
   { kind: 'buildx' } | { kind: 'docker' } | { kind: 'source'; image: string; imageId: string };
@@ -108,37 +108,29 @@ export interface BuildResult {
   pushed: PushedReference[];
 }
 
+/** A push target with its repository named: what a build needs. Registries are empty without a login. */
+export type BuildTarget = PushTarget & { repository: string };
+
 export interface BuildContext {
   inputs: BuildInputs;
   builder: Builder;
-  repository: string;
-  /** The tags every registry keeps after the plans. */
-  tags: ResolvedTag[];
+  target: BuildTarget;
   labels: Labels;
   ociBuildArgs: Record<string, string>;
-  /** Registry hostnames of the login; empty when the step runs without one (no credentials). */
-  registries: string[];
-  outcomes: RepositoryOutcome[];
   push: boolean;
-  /** Called once the image exists, before any push: settles the plans' open immutable tags. */
-  settle: (image: NewImage) => Promise<void>;
 }
 
 /** Per registry, the references its plan pushes; without managed repositories, every tag in every registry. */
-export function destinationsOf(
-  context: Pick<BuildContext, 'outcomes' | 'registries' | 'repository' | 'tags'>,
-) {
-  if (context.outcomes.length > 0) {
-    return context.outcomes.map((outcome) => ({
+export function destinationsOf(target: BuildTarget): Destination[] {
+  const { repository } = target;
+  if (target.outcomes.length > 0) {
+    return target.outcomes.map((outcome) => ({
       host: outcome.host,
-      push: outcome.plan.push.map((entry) => `${outcome.host}/${context.repository}:${entry.tag.name}`),
+      push: outcome.plan.push.map((entry) => imageReference(outcome.host, repository, entry.tag.name)),
     }));
   }
-  const names = context.tags.map((tag) => tag.name);
-  return context.registries.map((host) => ({
-    host,
-    push: imageReferences(names, [host], context.repository),
-  }));
+  const names = target.tags.map((tag) => tag.name);
+  return target.registries.map((host) => ({ host, push: imageReferences(names, [host], repository) }));
 }
 
 function buildArgsOf(context: BuildContext): [string, string][] {
@@ -148,19 +140,19 @@ function buildArgsOf(context: BuildContext): [string, string][] {
 }
 
 function cacheArgsOf(context: BuildContext): { cacheFrom: string[]; cacheTo: string[] } {
-  const { inputs } = context;
+  const { inputs, target } = context;
   const cacheFrom = [...inputs.cacheFrom];
   const cacheTo = [...inputs.cacheTo];
-  const first = context.outcomes[0];
-  const host = first?.host ?? context.registries[0];
+  const first = target.outcomes[0];
+  const host = first?.host ?? target.registries[0];
   if (inputs.cache && host !== undefined) {
-    const ecr = ecrCacheArgs(`${host}/${context.repository}:${CACHE_TAG}`);
+    const ecr = ecrCacheArgs(imageReference(host, target.repository, CACHE_TAG));
     cacheFrom.push(ecr.cacheFrom);
     if (context.push) {
       if (first && isTagImmutable(first.repository.tagMutability, CACHE_TAG)) {
         throw new ActionError(
           `cache: ecr keeps the build cache under the tag '${CACHE_TAG}', which moves with every build, but ` +
-            `${first.host}/${context.repository} keeps it immutable. Fix: add '${CACHE_TAG}' to tag-mutability-exclusions ` +
+            `${first.host}/${target.repository} keeps it immutable. Fix: add '${CACHE_TAG}' to tag-mutability-exclusions ` +
             `(with IMMUTABLE_WITH_EXCLUSION), or use cache-from/cache-to with another repository.`,
         );
       }
@@ -208,12 +200,13 @@ function requestOf(context: BuildContext, tags: string[], secrets: string[]): Bu
 }
 
 /** Everything the image will be known by, the primary reference first. */
-function allReferences(context: BuildContext): string[] {
-  const names = context.tags.map((tag) => tag.name);
-  return imageReferences(names, context.registries, context.repository);
+function allReferences(target: BuildTarget): string[] {
+  const names = target.tags.map((tag) => tag.name);
+  return imageReferences(names, target.registries, target.repository);
 }
 
-function newImageOf(built: BuiltImage): NewImage {
+/** What the plans compare with the tags that already exist: the digests the build gave, else the image ID. */
+export function newImageOf(built: BuiltImage): NewImage {
   if (built.digest !== undefined || built.configDigest !== undefined) {
     return {
       ...(built.digest === undefined ? {} : { digest: built.digest }),
@@ -227,8 +220,8 @@ function newImageOf(built: BuiltImage): NewImage {
 export async function buildImage(
   context: BuildContext,
 ): Promise<{ built: BuiltImage; pushedByBuild: boolean }> {
-  const { builder } = context;
-  const references = allReferences(context);
+  const { builder, target } = context;
+  const references = allReferences(target);
   if (builder.kind === 'source') {
     for (const reference of references) await tagImage(builder.image, reference);
     core.info(`Tagged ${builder.image} as ${references.join(', ')}.`);
@@ -239,8 +232,8 @@ export async function buildImage(
       return { built: await buildClassic(requestOf(context, references, secrets)), pushedByBuild: false };
     }
     // Pushed by the build itself unless an existing immutable tag must first be compared with the image.
-    const open = context.outcomes.some((outcome) => outcome.plan.push.some((entry) => entry.checkAfterBuild));
-    const pushes = destinationsOf(context).flatMap((destination) => destination.push);
+    const open = target.outcomes.some((outcome) => outcome.plan.push.some((entry) => entry.checkAfterBuild));
+    const pushes = destinationsOf(target).flatMap((destination) => destination.push);
     if (context.push && !open && pushes.length > 0) {
       return {
         built: await buildWithBuildx(requestOf(context, pushes, secrets), 'push'),
@@ -260,7 +253,7 @@ export async function buildImage(
  * of an image only uploads its manifest). With buildx, one more build (all cached) pushes everything.
  */
 export async function pushImages(context: BuildContext, built: BuiltImage): Promise<PushedReference[]> {
-  const destinations = destinationsOf(context);
+  const destinations = destinationsOf(context.target);
   if (context.builder.kind === 'buildx') {
     const pushes = destinations.flatMap((destination) => destination.push);
     if (pushes.length === 0) return [];
@@ -280,29 +273,25 @@ export async function pushImages(context: BuildContext, built: BuiltImage): Prom
   return perRegistry.flat();
 }
 
-/** Build, settle the open tags, push: the whole of the build phase and the push phase. */
-export async function buildAndPush(
-  context: BuildContext,
-  phase: <T>(name: string, work: () => Promise<T>) => Promise<T>,
-): Promise<BuildResult> {
-  const { built, pushedByBuild } = await phase(context.builder.kind === 'source' ? 'Tag' : 'Build', () =>
-    buildImage(context),
+/** What a build pushed by itself (buildx --push): every reference of every destination, at the built digest. */
+export function pushedByBuild(target: BuildTarget, built: BuiltImage): PushedReference[] {
+  return destinationsOf(target).flatMap((destination) =>
+    destination.push.map((reference) => ({ reference, digest: built.digest ?? '' })),
   );
-  let pushed: PushedReference[] = [];
-  if (pushedByBuild) {
-    pushed = destinationsOf(context).flatMap((destination) =>
-      destination.push.map((reference) => ({ reference, digest: built.digest ?? '' })),
-    );
-  } else if (context.push) {
-    await context.settle(newImageOf(built));
-    pushed = await phase('Push', () => pushImages(context, built));
-  }
+}
+
+/** The result the outputs and the summary report. */
+export function buildResultOf(
+  context: BuildContext,
+  built: BuiltImage,
+  pushed: PushedReference[],
+): BuildResult {
   const digest = pushed.find((entry) => entry.digest !== '')?.digest ?? built.digest;
   return {
     builder: context.builder.kind,
     imageId: built.imageId,
     ...(digest === undefined ? {} : { digest }),
-    references: allReferences(context),
+    references: allReferences(context.target),
     pushed,
   };
 }

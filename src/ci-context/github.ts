@@ -2,6 +2,7 @@
  * The git and CI facts the tags and labels are made from, read from the runner's environment and the
  * event payload file only: no GitHub API call, so it works with any token and on GitHub Enterprise.
  */
+import { readFileSync } from 'node:fs';
 import type { GitContext } from '../image/git-context.js';
 import { ActionError } from '../shared/errors.js';
 
@@ -11,6 +12,11 @@ type Env = Record<string, string | undefined>;
 
 const PULL_REQUEST_REF = /^refs\/pull\/(\d+)\//;
 const COMMIT_ID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
+
+/** The context of this GitHub Actions run; the CLI reads the CI system it runs in instead (ci-context/index.ts). */
+export function readGitHubContext(env: NodeJS.ProcessEnv = process.env): GitContext {
+  return readContext(env, (file) => readFileSync(file, 'utf8'));
+}
 
 /**
  * Reads the context of a GitHub Actions run. `readFile` reads the event payload; a missing payload (local

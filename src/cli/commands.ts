@@ -12,7 +12,7 @@ import type { GitContext } from '../image/git-context.js';
 import { writeFileAtomic } from '../docker-config/file.js';
 import { ActionError, InputError, messageOf } from '../shared/errors.js';
 import { iamPolicyText, repositoryRefs } from '../iam/for-inputs.js';
-import { resolveImageMetadata } from '../image/step.js';
+import { resolveImageMetadata } from '../image/metadata.js';
 import { getInputs, getMetadataInputs, parseDockerConfig } from '../inputs/inputs.js';
 import { parseList } from '../shared/lists.js';
 import { imageReferences } from '../image/outputs.js';

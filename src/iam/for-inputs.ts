@@ -26,9 +26,9 @@ export function repositoryRefs(
 export function iamFeaturesFor(inputs: Inputs, repositories: RepositoryRef[]): IamFeatures {
   if (inputs.registryType === 'public') return { ecrPublic: true };
   const manage = repositories.length > 0;
-  const repository = inputs.repository;
+  const management = inputs.management;
   const kmsKey =
-    repository.settings.encryption?.type === 'KMS' ? repository.settings.encryption.kmsKey : undefined;
+    management.settings.encryption?.type === 'KMS' ? management.settings.encryption.kmsKey : undefined;
   return {
     login: true,
     ...(manage
@@ -37,16 +37,16 @@ export function iamFeaturesFor(inputs: Inputs, repositories: RepositoryRef[]): I
           // Naming a repository means images go there, by this action or by a later docker push.
           push: true,
           describe: true,
-          createRepository: repository.create,
-          repositoryTags: repository.create && repository.settings.tags.length > 0,
+          createRepository: management.create,
+          repositoryTags: management.create && management.settings.resourceTags.length > 0,
           updateSettings:
-            repository.settings.tagMutability !== undefined || repository.settings.scanOnPush !== undefined,
-          lifecyclePolicy: repository.lifecyclePolicy !== undefined,
-          repositoryPolicy: repository.repositoryPolicy !== undefined,
-          cleanup: repository.cleanup,
+            management.settings.tagMutability !== undefined || management.settings.scanOnPush !== undefined,
+          lifecyclePolicy: management.lifecyclePolicy !== undefined,
+          repositoryPolicy: management.repositoryPolicy !== undefined,
+          cleanup: management.cleanup,
           // cache: ecr reads its cache layers back from the repository: the pull actions.
           ...(inputs.build.cache ? { pullFrom: repositories } : {}),
-          ...(repository.create && kmsKey ? { kmsKey } : {}),
+          ...(management.create && kmsKey ? { kmsKey } : {}),
         }
       : {}),
   };

@@ -86,6 +86,11 @@ export function metadataOutputs(input: MetadataInput): MetadataOutputs {
   };
 }
 
+/** `<registry>/<repository>:<tag>`: the one place a reference is put together. */
+export function imageReference(registry: string, repository: string, tag: string): string {
+  return `${registry.replace(/\/+$/, '')}/${repository}:${tag}`;
+}
+
 /** `<registry>/<repository>:<tag>`; without registries `<repository>:<tag>`; without a repository the tags. */
 export function imageReferences(
   names: string[],
@@ -93,11 +98,8 @@ export function imageReferences(
   repository: string | undefined,
 ): string[] {
   if (repository === undefined) return names;
-  const images =
-    registries.length > 0
-      ? registries.map((registry) => `${registry.replace(/\/+$/, '')}/${repository}`)
-      : [repository];
-  return images.flatMap((image) => names.map((name) => `${image}:${name}`));
+  if (registries.length === 0) return names.map((name) => `${repository}:${name}`);
+  return registries.flatMap((registry) => names.map((name) => imageReference(registry, repository, name)));
 }
 
 function keyValueLines(values: Record<string, string>): string {

@@ -11,7 +11,8 @@ import { parseBuildInputs, type BuildInputs } from '../builder/inputs.js';
 import { isInsideDirectory, whyNotADirectory, type DockerConfigChoice } from '../docker-config/location.js';
 import { InputError } from '../shared/errors.js';
 import { parseBoolean, parseIntegerInRange } from './values.js';
-import { parseCreated, parseLabels, type CreatedSetting } from '../image/labels.js';
+import { parseCreated, parseLabels } from '../image/labels.js';
+import type { MetadataInputs } from '../image/metadata.js';
 import { parseList } from '../shared/lists.js';
 import { parseRepository } from '../image/outputs.js';
 import { resolveProxy } from './proxy.js';
@@ -25,23 +26,13 @@ import {
   type RepositorySettings,
 } from '../repository/policies/index.js';
 import { isRegion, parseRegistry, type RegistrySpec } from '../login/registries.js';
-import { parseLatest, type LatestSetting } from '../image/tags/latest.js';
-import { parseTagRules, type TagRule } from '../image/tags/rules.js';
+import { parseLatest } from '../image/tags/latest.js';
+import { parseTagRules } from '../image/tags/rules.js';
 
 export type RegistryType = 'private' | 'public';
 
-/** What to call the image: the tag rules, `latest`, and the labels. */
-export interface MetadataInputs {
-  /** ECR repository name (team/app); undefined: the `tags` output holds bare tag names. */
-  repository?: string;
-  tagRules: TagRule[];
-  latest: LatestSetting;
-  labelOverrides: Map<string, string>;
-  created: CreatedSetting;
-}
-
 /** Repository management: creation, settings, policies, the tag plan and clean-up. */
-export interface RepositoryInputs {
+export interface RepositoryManagement {
   create: boolean;
   settings: RepositorySettings;
   lifecyclePolicy?: ResolvedLifecyclePolicy;
@@ -54,7 +45,8 @@ export interface RepositoryInputs {
 
 export interface Inputs {
   metadata: MetadataInputs;
-  repository: RepositoryInputs;
+  /** What the step does to the ECR repository: creation, settings, policies, tag plan, clean-up. */
+  management: RepositoryManagement;
   build: BuildInputs;
   registryType: RegistryType;
   /** For `private`: the registries to log in to, each with its region. */
@@ -179,13 +171,13 @@ const REPOSITORY_INPUTS = [
   'cleanup',
 ] as const;
 
-function parseRepositoryInputs(
+function parseManagementInputs(
   input: (name: string) => string,
   env: Env,
   repository: string | undefined,
   registryType: RegistryType,
   region: string | undefined,
-): RepositoryInputs {
+): RepositoryManagement {
   const used = REPOSITORY_INPUTS.filter((name) => {
     const value = input(name).trim().toLowerCase();
     return value !== '' && value !== 'false';
@@ -250,7 +242,7 @@ export function getInputs(env: Env = process.env): Inputs {
     if ('value' in secret && secret.value !== '') core.setSecret(secret.value);
   return {
     metadata,
-    repository: parseRepositoryInputs(input, env, repository, registryType, region ?? registries[0]?.region),
+    management: parseManagementInputs(input, env, repository, registryType, region ?? registries[0]?.region),
     build,
     registryType,
     registries,

@@ -8,7 +8,7 @@ import type { PolicyForAction } from '../aws/errors.js';
 import { configDigests, listImages } from '../aws/images.js';
 import { ensureRepository, type RepositoryDescription } from '../aws/repository.js';
 import { syncLifecyclePolicy, syncRepositoryPolicy, type PolicySyncResult } from '../aws/policies-sync.js';
-import type { RepositoryInputs } from '../inputs/inputs.js';
+import type { RepositoryManagement } from '../inputs/inputs.js';
 import { planTags, settleAfterBuild, type NewImage, type TagPlan } from './tag-plan/index.js';
 import type { RegistrySpec } from '../login/registries.js';
 import type { ResolvedTag } from '../image/tags/types.js';
@@ -32,7 +32,7 @@ export interface RepositoryOutcome {
 
 export interface RepositoryStepOptions {
   name: string;
-  inputs: RepositoryInputs;
+  management: RepositoryManagement;
   tags: ResolvedTag[];
   latestAuto: boolean;
   maxAttempts: number;
@@ -62,11 +62,11 @@ async function manageOne(target: RegistryTarget, options: RepositoryStepOptions)
   try {
     const ensured = await ensureRepository(client, {
       ...repositoryTarget,
-      settings: options.inputs.settings,
-      create: options.inputs.create,
+      settings: options.management.settings,
+      create: options.management.create,
     });
     for (const notice of ensured.notices) core.warning(`${target.host}/${options.name}: ${notice}`);
-    const { lifecyclePolicy, repositoryPolicy } = options.inputs;
+    const { lifecyclePolicy, repositoryPolicy } = options.management;
     const outcome: RepositoryOutcome = {
       spec,
       host: target.host,
@@ -94,10 +94,10 @@ async function manageOne(target: RegistryTarget, options: RepositoryStepOptions)
     // The new image is not built yet: an immutable tag that exists already is checked again after the build.
     outcome.plan = planTags({
       tags: options.tags,
-      repository: ensured.repository.tagMutability,
+      tagMutability: ensured.repository.tagMutability,
       images: await listImages(client, repositoryTarget),
       image: {},
-      onImmutable: options.inputs.onImmutable,
+      onImmutable: options.management.onImmutable,
       latestAuto: options.latestAuto,
     });
     return outcome;
@@ -143,13 +143,35 @@ export async function settleOutcomes(
   );
 }
 
-/** Tags every registry keeps: a tag dropped in one registry is left out everywhere, so all hold the same set. */
-export function keptTags(
+/**
+ * Where the image goes, handed around as one value: the ECR repository, the tags every registry keeps, the
+ * registries of the login and, when the repository is managed, each registry's plan.
+ */
+export interface PushTarget {
+  /** The ECR repository name; undefined: the outputs hold bare tag names. */
+  repository?: string;
+  tags: ResolvedTag[];
+  registries: string[];
+  outcomes: RepositoryOutcome[];
+}
+
+/**
+ * The tags every registry keeps: a tag dropped in one registry is left out everywhere, so all hold the same
+ * set. Without managed repositories every resolved tag is kept.
+ */
+export function pushTargetOf(
+  repository: string | undefined,
   tags: readonly ResolvedTag[],
-  outcomes: readonly RepositoryOutcome[],
-): ResolvedTag[] {
+  registries: string[],
+  outcomes: RepositoryOutcome[],
+): PushTarget {
   const skipped = new Set(outcomes.flatMap((outcome) => outcome.plan.skipped.map((entry) => entry.tag.name)));
-  return tags.filter((tag) => !skipped.has(tag.name));
+  return {
+    ...(repository === undefined ? {} : { repository }),
+    tags: tags.filter((tag) => !skipped.has(tag.name)),
+    registries,
+    outcomes,
+  };
 }
 
 export function logOutcome(outcome: RepositoryOutcome): void {

@@ -6,7 +6,7 @@ import {
   parseTagMutability,
   type RepositorySettingsInputs,
 } from '../../../src/repository/policies/repository-settings.js';
-import { parseRepositoryTags } from '../../../src/repository/policies/resource-tags.js';
+import { parseResourceTags } from '../../../src/repository/policies/resource-tags.js';
 import {
   createRepositoryRequest,
   planRepositoryUpdate,
@@ -61,7 +61,7 @@ describe('parseTagMutability', () => {
 
 describe('parseRepositorySettings', () => {
   test('nothing set manages nothing', () => {
-    expect(parse({})).toEqual({ tags: [] });
+    expect(parse({})).toEqual({ resourceTags: [] });
   });
 
   test.each<[string, Partial<RepositorySettingsInputs>, object]>([
@@ -122,11 +122,11 @@ describe('parseRepositorySettings', () => {
       },
     ],
   ])('%s', (_name, inputs, expected) => {
-    expect(parse(inputs)).toEqual({ tags: [], ...expected });
+    expect(parse(inputs)).toEqual({ resourceTags: [], ...expected });
   });
 
   test('repository tags', () => {
-    expect(parse({ repositoryTags: 'team=platform, cost-center=42' }).tags).toEqual([
+    expect(parse({ repositoryTags: 'team=platform, cost-center=42' }).resourceTags).toEqual([
       { key: 'team', value: 'platform' },
       { key: 'cost-center', value: '42' },
     ]);
@@ -219,7 +219,7 @@ describe('parseKmsKey', () => {
   });
 });
 
-describe('parseRepositoryTags', () => {
+describe('parseResourceTags', () => {
   test.each<[string, string, { key: string; value: string }[]]>([
     ['empty', '', []],
     ['value with =', 'query=a=b', [{ key: 'query', value: 'a=b' }]],
@@ -239,7 +239,7 @@ describe('parseRepositoryTags', () => {
       ],
     ],
   ])('%s', (_name, text, expected) => {
-    expect(parseRepositoryTags(text)).toEqual(expected);
+    expect(parseResourceTags(text)).toEqual(expected);
   });
 
   test.each([
@@ -256,19 +256,19 @@ describe('parseRepositoryTags', () => {
       'at most 50 tags, this gives 51',
     ],
   ])('rejects %s', (_name, text, accepted) => {
-    const error = inputErrorOf(() => parseRepositoryTags(text));
+    const error = inputErrorOf(() => parseResourceTags(text));
     expect(error.input).toBe('repository-tags');
     expect(error.message).toContain(accepted);
   });
 
   test('a key of 128 characters and a value of 256 are accepted', () => {
-    expect(parseRepositoryTags(`${'k'.repeat(128)}=${'v'.repeat(256)}`)).toHaveLength(1);
+    expect(parseResourceTags(`${'k'.repeat(128)}=${'v'.repeat(256)}`)).toHaveLength(1);
   });
 });
 
 describe('createRepositoryRequest', () => {
   test('nothing set: only the name, so ECR applies its defaults', () => {
-    expect(createRepositoryRequest('app', { tags: [] })).toEqual({ repositoryName: 'app' });
+    expect(createRepositoryRequest('app', { resourceTags: [] })).toEqual({ repositoryName: 'app' });
   });
 
   test('every setting', () => {

@@ -41,7 +41,7 @@ const IMMUTABLE: TagMutabilitySetting = { mutability: 'IMMUTABLE', exclusionFilt
 function plan(input: Partial<TagPlanInput>): TagPlan {
   return planTags({
     tags: [],
-    repository: MUTABLE,
+    tagMutability: MUTABLE,
     images: [],
     image: { digest: NEW },
     onImmutable: 'skip',
@@ -95,20 +95,20 @@ describe('planTags: mutability', () => {
     [
       'immutable: a new fixed tag is pushed, a moving one skipped',
       {
-        repository: IMMUTABLE,
+        tagMutability: IMMUTABLE,
         tags: [fixed('1.2.3'), fixed('sha-abc1234', 'sha'), moving('main'), latest()],
       },
       { push: ['1.2.3', 'sha-abc1234'], unchanged: [], skipped: ['main', 'latest'] },
     ],
     [
       'immutable: the same image by digest is unchanged',
-      { repository: IMMUTABLE, tags: [fixed('1.2.3')], images: [existing(['1.2.3'], NEW)] },
+      { tagMutability: IMMUTABLE, tags: [fixed('1.2.3')], images: [existing(['1.2.3'], NEW)] },
       { push: [], unchanged: ['1.2.3'], skipped: [] },
     ],
     [
       'immutable: the same image by config digest is unchanged, whatever the manifest',
       {
-        repository: IMMUTABLE,
+        tagMutability: IMMUTABLE,
         tags: [fixed('1.2.3')],
         images: [existing(['1.2.3'], OLD, NEW_CONFIG)],
         image: { digest: NEW, configDigest: NEW_CONFIG },
@@ -117,13 +117,13 @@ describe('planTags: mutability', () => {
     ],
     [
       'immutable: a moving tag already on this image is unchanged, not skipped',
-      { repository: IMMUTABLE, tags: [latest()], images: [existing(['latest'], NEW)] },
+      { tagMutability: IMMUTABLE, tags: [latest()], images: [existing(['latest'], NEW)] },
       { push: [], unchanged: ['latest'], skipped: [] },
     ],
     [
       'IMMUTABLE_WITH_EXCLUSION: excluded tags move, others are immutable',
       {
-        repository: { mutability: 'IMMUTABLE_WITH_EXCLUSION', exclusionFilters: ['latest', 'ma*'] },
+        tagMutability: { mutability: 'IMMUTABLE_WITH_EXCLUSION', exclusionFilters: ['latest', 'ma*'] },
         tags: [fixed('1.2.3'), latest(), moving('main'), moving('dev')],
         images: [existing(['latest', 'main', 'dev'])],
       },
@@ -132,7 +132,7 @@ describe('planTags: mutability', () => {
     [
       'MUTABLE_WITH_EXCLUSION: filters name the immutable tags',
       {
-        repository: { mutability: 'MUTABLE_WITH_EXCLUSION', exclusionFilters: ['v*'] },
+        tagMutability: { mutability: 'MUTABLE_WITH_EXCLUSION', exclusionFilters: ['v*'] },
         tags: [fixed('v2.0.0'), floating('v2', '2.0.0', 'major'), latest('2.0.0'), moving('main')],
         images: [existing(['latest', 'main'])],
       },
@@ -155,7 +155,7 @@ describe('planTags: mutability', () => {
 
   test('an immutable tag whose new digest is unknown yet is pushed, to be checked after the build', () => {
     expect(
-      plan({ repository: IMMUTABLE, tags: [fixed('1.2.3')], images: [existing(['1.2.3'])], image: {} }).push,
+      plan({ tagMutability: IMMUTABLE, tags: [fixed('1.2.3')], images: [existing(['1.2.3'])], image: {} }).push,
     ).toEqual([{ tag: fixed('1.2.3'), replaces: OLD, checkAfterBuild: true }]);
   });
 
@@ -175,13 +175,13 @@ describe('planTags: mutability', () => {
       { mutability: 'MUTABLE_WITH_EXCLUSION', exclusionFilters: ['release-*', 'm*n'] },
       "'main' moves with each build, but the repository keeps tags matching 'm*n' immutable (MUTABLE_WITH_EXCLUSION); remove the filter matching 'main' from tag-mutability-exclusions to let it move.",
     ],
-  ])('the skip reason under %s', (_name, repository, reason) => {
-    expect(plan({ repository, tags: [moving('main')] }).skipped).toEqual([{ tag: moving('main'), reason }]);
+  ])('the skip reason under %s', (_name, tagMutability, reason) => {
+    expect(plan({ tagMutability, tags: [moving('main')] }).skipped).toEqual([{ tag: moving('main'), reason }]);
   });
 
   test('on-immutable: fail stops on a moving tag, naming it and both fixes', () => {
     expect(
-      failure({ repository: IMMUTABLE, onImmutable: 'fail', tags: [fixed('1.2.3'), moving('main')] }),
+      failure({ tagMutability: IMMUTABLE, onImmutable: 'fail', tags: [fixed('1.2.3'), moving('main')] }),
     ).toBe(
       "Nothing was pushed. Tag 'main' moves with each build, but the repository's tags are immutable (IMMUTABLE). Fix: to let it move, set tag-mutability: IMMUTABLE_WITH_EXCLUSION with tag-mutability-exclusions: main, or set on-immutable: skip to push without it.",
     );
@@ -190,7 +190,7 @@ describe('planTags: mutability', () => {
   test('another image under an immutable tag fails before anything is pushed, whatever on-immutable says', () => {
     expect(
       failure({
-        repository: IMMUTABLE,
+        tagMutability: IMMUTABLE,
         tags: [fixed('1.2.3'), fixed('sha-abc1234', 'sha')],
         images: [existing(['1.2.3'])],
       }),
@@ -202,7 +202,7 @@ describe('planTags: mutability', () => {
   test('another config under an immutable tag fails even when the manifest digest is unknown', () => {
     expect(
       failure({
-        repository: IMMUTABLE,
+        tagMutability: IMMUTABLE,
         tags: [fixed('1.2.3')],
         images: [existing(['1.2.3'], OLD, OLD_CONFIG)],
         image: { configDigest: NEW_CONFIG },
@@ -212,7 +212,7 @@ describe('planTags: mutability', () => {
 
   test('every failing tag is named in one error', () => {
     const message = failure({
-      repository: { mutability: 'MUTABLE_WITH_EXCLUSION', exclusionFilters: ['v*'] },
+      tagMutability: { mutability: 'MUTABLE_WITH_EXCLUSION', exclusionFilters: ['v*'] },
       onImmutable: 'fail',
       tags: [fixed('v1.0.0'), floating('v1', '1.0.0', 'major'), moving('main')],
       images: [existing(['v1.0.0'])],
@@ -350,7 +350,7 @@ describe('planTags: forward-only tags', () => {
     expect(
       summary(
         plan({
-          repository: IMMUTABLE,
+          tagMutability: IMMUTABLE,
           onImmutable: 'fail',
           tags: [fixed('1.2.9'), latest('1.2.9')],
           images: released('1.3.0'),

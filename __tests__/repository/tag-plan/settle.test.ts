@@ -24,7 +24,7 @@ const IMMUTABLE: TagMutabilitySetting = { mutability: 'IMMUTABLE', exclusionFilt
 function planBeforeBuild(tags: ResolvedTag[], images: ExistingImage[]): TagPlan {
   return planTags({
     tags,
-    repository: IMMUTABLE,
+    tagMutability: IMMUTABLE,
     images,
     image: {},
     onImmutable: 'skip',

@@ -26,7 +26,7 @@ export {
   type RepositorySettings,
   type RepositorySettingsInputs,
 } from './repository-settings.js';
-export { parseRepositoryTags, type RepositoryTag } from './resource-tags.js';
+export { parseResourceTags, type ResourceTag } from './resource-tags.js';
 export {
   createRepositoryRequest,
   planRepositoryUpdate,

@@ -1,7 +1,7 @@
 import { InputError } from '../../shared/errors.js';
 import { parseList } from '../../shared/lists.js';
 import { parseKmsKey, type KmsKeyRef } from './kms-key.js';
-import { parseRepositoryTags, type RepositoryTag } from './resource-tags.js';
+import { parseResourceTags, type ResourceTag } from './resource-tags.js';
 import {
   EXCLUSION_FILTER,
   hasExclusions,
@@ -33,7 +33,7 @@ export interface RepositorySettings {
   /** ECR fixes encryption when it creates a repository; it cannot be changed later. */
   encryption?: EncryptionSetting;
   /** AWS resource tags, applied when the action creates the repository. */
-  tags: RepositoryTag[];
+  resourceTags: ResourceTag[];
 }
 
 export function parseRepositorySettings(inputs: RepositorySettingsInputs): RepositorySettings {
@@ -44,7 +44,7 @@ export function parseRepositorySettings(inputs: RepositorySettingsInputs): Repos
     ...(tagMutability && { tagMutability }),
     ...(scanOnPush !== undefined && { scanOnPush }),
     ...(encryption && { encryption }),
-    tags: parseRepositoryTags(inputs.repositoryTags),
+    resourceTags: parseResourceTags(inputs.repositoryTags),
   };
 }
 

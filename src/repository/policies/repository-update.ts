@@ -25,7 +25,7 @@ export function createRepositoryRequest(
   settings: RepositorySettings,
   registryId?: string,
 ): CreateRepositoryRequest {
-  const { tagMutability, scanOnPush, encryption, tags } = settings;
+  const { tagMutability, scanOnPush, encryption, resourceTags } = settings;
   return {
     repositoryName,
     ...(registryId !== undefined && { registryId }),
@@ -44,7 +44,9 @@ export function createRepositoryRequest(
         ...(encryption.type === 'KMS' && encryption.kmsKey && { kmsKey: encryption.kmsKey.value }),
       },
     }),
-    ...(tags.length > 0 && { tags: tags.map(({ key, value }) => ({ Key: key, Value: value })) }),
+    ...(resourceTags.length > 0 && {
+      tags: resourceTags.map(({ key, value }) => ({ Key: key, Value: value })),
+    }),
   };
 }
 

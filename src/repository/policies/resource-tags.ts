@@ -2,7 +2,7 @@ import { InputError } from '../../shared/errors.js';
 import { parseList } from '../../shared/lists.js';
 
 /** One AWS resource tag on the repository (not an image tag). */
-export interface RepositoryTag {
+export interface ResourceTag {
   key: string;
   value: string;
 }
@@ -15,8 +15,8 @@ const TAG_VALUE = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{0,256}$/u;
 const MAX_TAGS = 50;
 
 /** `team=platform, cost-center=42` → tags, in the order written. */
-export function parseRepositoryTags(text: string): RepositoryTag[] {
-  const tags: RepositoryTag[] = [];
+export function parseResourceTags(text: string): ResourceTag[] {
+  const tags: ResourceTag[] = [];
   for (const item of parseList(text)) {
     const tag = parseTag(item);
     if (tags.some((seen) => seen.key === tag.key)) {
@@ -34,7 +34,7 @@ export function parseRepositoryTags(text: string): RepositoryTag[] {
   return tags;
 }
 
-function parseTag(item: string): RepositoryTag {
+function parseTag(item: string): ResourceTag {
   const equals = item.indexOf('=');
   if (equals < 0) throw new InputError(INPUT, item, 'each item is key=value, e.g. team=platform');
   const key = item.slice(0, equals).trim();

@@ -27,20 +27,20 @@ export function planTags(input: TagPlanInput): TagPlan {
       plan.unchanged.push({ tag, digest: holder.digest });
       continue;
     }
-    if (!isTagImmutable(input.repository, tag.name)) {
+    if (!isTagImmutable(input.tagMutability, tag.name)) {
       plan.push.push({ tag, ...(holder && { replaces: holder.digest }) });
       continue;
     }
-    const why = immutableBecause(input.repository, tag.name);
+    const why = immutableBecause(input.tagMutability, tag.name);
     if (tag.moving) {
       if (input.onImmutable === 'skip') {
         plan.skipped.push({
           tag,
-          reason: `'${tag.name}' moves with each build, but ${why}; ${movingFix(input.repository, tag.name)}.`,
+          reason: `'${tag.name}' moves with each build, but ${why}; ${movingFix(input.tagMutability, tag.name)}.`,
         });
       } else {
         failures.push(
-          `Tag '${tag.name}' moves with each build, but ${why}. Fix: ${movingFix(input.repository, tag.name)}, or set on-immutable: skip to push without it.`,
+          `Tag '${tag.name}' moves with each build, but ${why}. Fix: ${movingFix(input.tagMutability, tag.name)}, or set on-immutable: skip to push without it.`,
         );
       }
       continue;

@@ -21,7 +21,8 @@ export interface NewImage {
 
 export interface TagPlanInput {
   tags: ResolvedTag[];
-  repository: TagMutabilitySetting;
+  /** The repository's tag mutability (with its exclusion filters). */
+  tagMutability: TagMutabilitySetting;
   images: ExistingImage[];
   image: NewImage;
   onImmutable: OnImmutable;
