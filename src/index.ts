@@ -1,4 +1,8 @@
-/** The action's entry for both steps: the post step is the same file, told apart by the saved state. */
+/**
+ * The action's main entry (action.yml `main:`). The post step has its own bundle (src/post-entry.ts); this
+ * file still runs the post step when it is started with the main step's saved state, as older pins of the
+ * action.yml did.
+ */
 import * as core from '@actions/core';
 import { messageOf } from './shared/errors.js';
 import { runMain } from './action/main.js';

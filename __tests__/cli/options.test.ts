@@ -4,61 +4,11 @@
  * means (the runner fills defaults in; the CLI gives the action an empty input instead).
  */
 import { describe, expect, test } from '@jest/globals';
-import { readFileSync } from 'node:fs';
-import * as path from 'node:path';
 import { helpText } from '../../src/cli/help.js';
 import { OPTIONS, OPTION_GROUPS, envName } from '../../src/cli/options.js';
 import { withInputs } from '../../src/cli/step-runner.js';
 import { getInputs, getMetadataInputs } from '../../src/inputs/inputs.js';
-import { PROJECT_ROOT } from '../fixtures/paths.js';
-
-interface ActionInput {
-  name: string;
-  default?: string;
-  /** The input's description (block scalars folded to one line). */
-  description: string;
-}
-
-function unquote(raw: string): string {
-  const value = raw.trim();
-  if (value.startsWith("'") && value.endsWith("'") && value.length >= 2) {
-    return value.slice(1, -1).replaceAll("''", "'");
-  }
-  if (value.startsWith('"')) return JSON.parse(value) as string;
-  return value;
-}
-
-/**
- * The `inputs:` of action.yml: a small reader for the shape it uses (two-space keys, four-space
- * `description`/`default`, `>-` blocks indented six), throwing on anything else rather than guessing.
- */
-function readActionInputs(): ActionInput[] {
-  const lines = readFileSync(path.join(PROJECT_ROOT, 'action.yml'), 'utf8').split(/\r?\n/);
-  const start = lines.findIndex((line) => /^inputs:\s*$/.test(line));
-  if (start < 0) throw new Error('action.yml has no inputs:');
-  const inputs: ActionInput[] = [];
-  let block = false;
-  for (const [offset, line] of lines.slice(start + 1).entries()) {
-    if (/^\S/.test(line)) break;
-    const current = inputs.at(-1);
-    const name = /^ {2}([a-z0-9-]+):\s*$/.exec(line);
-    const field = /^ {4}([a-z-]+):\s*(.*)$/.exec(line);
-    if (name?.[1] !== undefined) {
-      inputs.push({ name: name[1], description: '' });
-      block = false;
-    } else if (field?.[1] !== undefined && current) {
-      const [, key, value = ''] = field;
-      block = key === 'description' && /^[>|]-?$/.test(value.trim());
-      if (key === 'description' && !block) current.description = unquote(value);
-      if (key === 'default') current.default = unquote(value);
-    } else if (block && current && /^ {6}\S/.test(line)) {
-      current.description = `${current.description} ${line.trim()}`.trim();
-    } else if (line.trim() !== '') {
-      throw new Error(`action.yml line ${start + offset + 2}: not understood: ${line}`);
-    }
-  }
-  return inputs;
-}
+import { readActionInputs, type ActionInput } from '../fixtures/action-yml.js';
 
 const INPUTS = readActionInputs();
 const BY_NAME = new Map(INPUTS.map((input) => [input.name, input]));

@@ -3,13 +3,8 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { InputError } from '../../src/shared/errors.js';
-import {
-  getInputs,
-  parseDockerConfig,
-  parseProxy,
-  redactUrlText,
-  type Inputs,
-} from '../../src/inputs/inputs.js';
+import { getInputs, parseDockerConfig, parseProxy, redactUrlText } from '../../src/inputs/inputs.js';
+import type { Inputs } from '../../src/inputs/types.js';
 
 type Env = Record<string, string | undefined>;
 

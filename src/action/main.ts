@@ -26,7 +26,8 @@ import { prepareConfigDir } from '../docker-config/location.js';
 import { compactPolicy, iamPolicyText, repositoryRefs } from '../iam/for-inputs.js';
 import type { GitContext } from '../image/git-context.js';
 import { resolveImageMetadata, type ImageMetadata } from '../image/metadata.js';
-import { getInputs, type Inputs } from '../inputs/inputs.js';
+import { getInputs } from '../inputs/inputs.js';
+import type { Inputs } from '../inputs/types.js';
 import type { LoginPlan } from '../login/plan.js';
 import { fetchLoginPlan, maskSecrets } from '../login/step.js';
 import {

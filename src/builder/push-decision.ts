@@ -1,3 +1,4 @@
+/** Whether this run pushes (`push: auto` skips pull requests) and what a run without credentials does. Pure. */
 import type { PushChoice } from './inputs.js';
 
 export interface PushDecision {

@@ -3,7 +3,8 @@
  * the policy quoted in an AccessDenied message.
  */
 import { formatPolicy, minimalIamPolicy, type IamFeatures, type RepositoryRef } from './policy.js';
-import type { Inputs } from '../inputs/inputs.js';
+import type { Inputs } from '../inputs/types.js';
+import { iamFeaturesOfInputs } from '../inputs/table.js';
 
 /** Where an account ID is not known before the login (the caller's own registry), `*` stands in. */
 export function repositoryRefs(
@@ -23,33 +24,14 @@ export function repositoryRefs(
   );
 }
 
+/** What the configuration does, in IAM features: the table's `iam` column (src/inputs/table.ts), plus the base. */
 export function iamFeaturesFor(inputs: Inputs, repositories: RepositoryRef[]): IamFeatures {
-  if (inputs.registryType === 'public') return { ecrPublic: true };
-  const manage = repositories.length > 0;
-  const management = inputs.management;
-  const kmsKey =
-    management.settings.encryption?.type === 'KMS' ? management.settings.encryption.kmsKey : undefined;
-  return {
-    login: true,
-    ...(manage
-      ? {
-          repositories,
-          // Naming a repository means images go there, by this action or by a later docker push.
-          push: true,
-          describe: true,
-          createRepository: management.create,
-          repositoryTags: management.create && management.settings.resourceTags.length > 0,
-          updateSettings:
-            management.settings.tagMutability !== undefined || management.settings.scanOnPush !== undefined,
-          lifecyclePolicy: management.lifecyclePolicy !== undefined,
-          repositoryPolicy: management.repositoryPolicy !== undefined,
-          cleanup: management.cleanup,
-          // cache: ecr reads its cache layers back from the repository: the pull actions.
-          ...(inputs.build.cache ? { pullFrom: repositories } : {}),
-          ...(management.create && kmsKey ? { kmsKey } : {}),
-        }
-      : {}),
-  };
+  const features = iamFeaturesOfInputs(inputs, repositories);
+  if (features.ecrPublic) return { ecrPublic: true };
+  // Without a repository the step only logs in.
+  if (repositories.length === 0) return { login: true };
+  // Naming a repository means images go there, by this action or by a later docker push.
+  return { login: true, repositories, push: true, describe: true, ...features };
 }
 
 export function iamPolicyText(inputs: Inputs, repositories: RepositoryRef[]): string {

@@ -7,7 +7,7 @@ import * as core from '@actions/core';
 import { readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { parseBuildInputs, type BuildInputs } from '../builder/inputs.js';
+import { parseBuildInputs } from '../builder/inputs.js';
 import { isInsideDirectory, whyNotADirectory, type DockerConfigChoice } from '../docker-config/location.js';
 import { InputError } from '../shared/errors.js';
 import { parseBoolean, parseIntegerInRange } from './values.js';
@@ -16,48 +16,19 @@ import type { MetadataInputs } from '../image/metadata.js';
 import { parseList } from '../shared/lists.js';
 import { parseRepository } from '../image/outputs.js';
 import { resolveProxy } from './proxy.js';
-import { parseOnImmutable, type OnImmutable } from '../repository/tag-plan/index.js';
+import { readInput } from './read.js';
+import { inputSpec, REPOSITORY_INPUTS } from './table.js';
+import { parseOnImmutable } from '../repository/tag-plan/index.js';
+import type { RepositoryManagement } from '../repository/management.js';
+import type { Inputs, RegistryType } from './types.js';
 import {
   parseRepositorySettings,
   resolveLifecyclePolicy,
   resolveRepositoryPolicy,
-  type ResolvedLifecyclePolicy,
-  type ResolvedRepositoryPolicy,
-  type RepositorySettings,
 } from '../repository/policies/index.js';
 import { isRegion, parseRegistry, type RegistrySpec } from '../login/registries.js';
 import { parseLatest } from '../image/tags/latest.js';
 import { parseTagRules } from '../image/tags/rules.js';
-
-export type RegistryType = 'private' | 'public';
-
-/** Repository management: creation, settings, policies, the tag plan and clean-up. */
-export interface RepositoryManagement {
-  create: boolean;
-  settings: RepositorySettings;
-  lifecyclePolicy?: ResolvedLifecyclePolicy;
-  repositoryPolicy?: ResolvedRepositoryPolicy;
-  onImmutable: OnImmutable;
-  /** `cleanup: untagged`: delete the repository's untagged images once the job's pushes are done. */
-  cleanup: boolean;
-  cleanupDryRun: boolean;
-}
-
-export interface Inputs {
-  metadata: MetadataInputs;
-  /** What the step does to the ECR repository: creation, settings, policies, tag plan, clean-up. */
-  management: RepositoryManagement;
-  build: BuildInputs;
-  registryType: RegistryType;
-  /** For `private`: the registries to log in to, each with its region. */
-  registries: RegistrySpec[];
-  dockerConfig: DockerConfigChoice;
-  maskPassword: boolean;
-  skipLogout: boolean;
-  /** The proxy for AWS API calls, from `http-proxy` or HTTPS_PROXY/HTTP_PROXY; NO_PROXY is applied later. */
-  proxy?: URL;
-  maxAttempts: number;
-}
 
 type Env = Record<string, string | undefined>;
 
@@ -158,19 +129,6 @@ function workspaceReader(env: Env): (file: string) => string {
   return (file) => readFileSync(path.resolve(env.GITHUB_WORKSPACE || process.cwd(), file), 'utf8');
 }
 
-const REPOSITORY_INPUTS = [
-  'create-repository',
-  'tag-mutability',
-  'tag-mutability-exclusions',
-  'scan-on-push',
-  'encryption',
-  'kms-key',
-  'repository-tags',
-  'lifecycle-policy',
-  'repository-policy',
-  'cleanup',
-] as const;
-
 function parseManagementInputs(
   input: (name: string) => string,
   env: Env,
@@ -204,7 +162,7 @@ function parseManagementInputs(
     region ?? 'us-east-1',
   );
   return {
-    create: parseBoolean('create-repository', input('create-repository') || 'false'),
+    create: parseBoolean('create-repository', input('create-repository')),
     settings: parseRepositorySettings({
       tagMutability: input('tag-mutability'),
       tagMutabilityExclusions: input('tag-mutability-exclusions'),
@@ -217,12 +175,18 @@ function parseManagementInputs(
     ...(repositoryPolicy ? { repositoryPolicy } : {}),
     onImmutable: parseOnImmutable(input('on-immutable')),
     cleanup: parseCleanup(input('cleanup')),
-    cleanupDryRun: parseBoolean('cleanup-dry-run', input('cleanup-dry-run') || 'false'),
+    cleanupDryRun: parseBoolean('cleanup-dry-run', input('cleanup-dry-run')),
   };
 }
 
+const MAX_ATTEMPTS = (() => {
+  const { value } = inputSpec('max-attempts');
+  if (value.kind !== 'integer') throw new Error('max-attempts is an integer input');
+  return value;
+})();
+
 export function getInputs(env: Env = process.env): Inputs {
-  const input = (name: string): string => core.getInput(name);
+  const input = readInput;
   const registryType = parseRegistryType(input('registry-type'));
   const { region } = resolveRegion(input('region'), env);
   const registriesText = input('registries');
@@ -247,16 +211,21 @@ export function getInputs(env: Env = process.env): Inputs {
     registryType,
     registries,
     dockerConfig: parseDockerConfig(input('docker-config'), env),
-    maskPassword: parseBoolean('mask-password', input('mask-password') || 'true'),
-    skipLogout: parseBoolean('skip-logout', input('skip-logout') || 'false'),
+    maskPassword: parseBoolean('mask-password', input('mask-password')),
+    skipLogout: parseBoolean('skip-logout', input('skip-logout')),
     proxy: resolveProxy(input('http-proxy'), env),
-    maxAttempts: parseIntegerInRange('max-attempts', input('max-attempts') || '5', 1, 20),
+    maxAttempts: parseIntegerInRange(
+      'max-attempts',
+      input('max-attempts'),
+      MAX_ATTEMPTS.min,
+      MAX_ATTEMPTS.max,
+    ),
   };
 }
 
 /** What the image is called and labelled: all a dry run of the tags needs (no region, no registry). */
 export function getMetadataInputs(): MetadataInputs {
-  const input = (name: string): string => core.getInput(name);
+  const input = readInput;
   return {
     repository: parseRepository(input('repository')),
     tagRules: parseTagRules(input('tags')),

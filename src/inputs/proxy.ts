@@ -2,8 +2,8 @@
  * The proxy for AWS API calls: the one input both steps read. It has a module of its own so the post
  * step's clean-up reads it without loading every other input's parser (the rest of inputs.ts).
  */
-import * as core from '@actions/core';
 import { InputError } from '../shared/errors.js';
+import { readInput } from './read.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -52,5 +52,5 @@ export function resolveProxy(value: string, env: Env): URL | undefined {
 
 /** The proxy alone, for the post step's clean-up calls (the runner gives the post step the same inputs). */
 export function getProxySetting(env: Env = process.env): URL | undefined {
-  return resolveProxy(core.getInput('http-proxy'), env);
+  return resolveProxy(readInput('http-proxy'), env);
 }

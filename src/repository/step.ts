@@ -8,7 +8,7 @@ import type { PolicyForAction } from '../aws/errors.js';
 import { configDigests, listImages } from '../aws/images.js';
 import { ensureRepository, type RepositoryDescription } from '../aws/repository.js';
 import { syncLifecyclePolicy, syncRepositoryPolicy, type PolicySyncResult } from '../aws/policies-sync.js';
-import type { RepositoryManagement } from '../inputs/inputs.js';
+import type { RepositoryManagement } from './management.js';
 import { planTags, settleAfterBuild, type NewImage, type TagPlan } from './tag-plan/index.js';
 import type { RegistrySpec } from '../login/registries.js';
 import type { ResolvedTag } from '../image/tags/types.js';

@@ -1,3 +1,4 @@
+/** List inputs split as docker/metadata-action splits them (csv-parse underneath). Pure. */
 import { parse } from 'csv-parse/sync';
 
 /**

@@ -1,18 +1,9 @@
 import { describe, expect, test } from '@jest/globals';
 import { InputError } from '../../../src/shared/errors.js';
-import { parseKmsKey } from '../../../src/repository/policies/kms-key.js';
 import {
   parseRepositorySettings,
-  parseTagMutability,
   type RepositorySettingsInputs,
 } from '../../../src/repository/policies/repository-settings.js';
-import { parseResourceTags } from '../../../src/repository/policies/resource-tags.js';
-import {
-  createRepositoryRequest,
-  planRepositoryUpdate,
-  type RepositoryState,
-} from '../../../src/repository/policies/repository-update.js';
-
 const NONE: RepositorySettingsInputs = {
   tagMutability: '',
   tagMutabilityExclusions: '',
@@ -38,26 +29,6 @@ function inputErrorOf(run: () => unknown): InputError {
   }
   throw new Error('expected an InputError');
 }
-
-describe('parseTagMutability', () => {
-  test.each([
-    ['MUTABLE', 'MUTABLE'],
-    ['immutable', 'IMMUTABLE'],
-    ['Immutable_With_Exclusion', 'IMMUTABLE_WITH_EXCLUSION'],
-    ['mutable-with-exclusion', 'MUTABLE_WITH_EXCLUSION'],
-    ['  IMMUTABLE  ', 'IMMUTABLE'],
-  ])('%s → %s', (text, expected) => {
-    expect(parseTagMutability(text)).toBe(expected);
-  });
-
-  test.each(['frozen', 'IMMUTABLE_WITH_EXCLUSIONS', 'true'])('rejects %s', (text) => {
-    const error = inputErrorOf(() => parseTagMutability(text));
-    expect(error.input).toBe('tag-mutability');
-    expect(error.message).toContain(
-      'use one of MUTABLE, IMMUTABLE, IMMUTABLE_WITH_EXCLUSION, MUTABLE_WITH_EXCLUSION',
-    );
-  });
-});
 
 describe('parseRepositorySettings', () => {
   test('nothing set manages nothing', () => {
@@ -178,173 +149,5 @@ describe('parseRepositorySettings', () => {
     const error = inputErrorOf(() => parse(inputs));
     expect(error.input).toBe(input);
     expect(error.message).toContain(accepted);
-  });
-});
-
-describe('parseKmsKey', () => {
-  test.each([
-    [KEY_ID, { form: 'key-id', value: KEY_ID, keyId: KEY_ID }],
-    [
-      'mrk-1234abcd12ab34cd56ef1234567890ab',
-      {
-        form: 'key-id',
-        value: 'mrk-1234abcd12ab34cd56ef1234567890ab',
-        keyId: 'mrk-1234abcd12ab34cd56ef1234567890ab',
-      },
-    ],
-    ['alias/ecr-images', { form: 'alias-name', value: 'alias/ecr-images', alias: 'alias/ecr-images' }],
-    [
-      'arn:aws-cn:kms:cn-north-1:111122223333:alias/team/ecr',
-      {
-        form: 'alias-arn',
-        value: 'arn:aws-cn:kms:cn-north-1:111122223333:alias/team/ecr',
-        partition: 'aws-cn',
-        region: 'cn-north-1',
-        accountId: '111122223333',
-        alias: 'alias/team/ecr',
-      },
-    ],
-  ])('%s', (text, expected) => {
-    expect(parseKmsKey(text)).toEqual(expected);
-  });
-
-  test.each([
-    '',
-    'alias/',
-    'arn:aws:kms:eu-west-1:111122223333:key/not-a-key',
-    'arn:aws:s3:::bucket',
-    'ALIAS/x',
-  ])('rejects %j', (text) => {
-    expect(() => parseKmsKey(text)).toThrow("Input 'kms-key'");
-  });
-});
-
-describe('parseResourceTags', () => {
-  test.each<[string, string, { key: string; value: string }[]]>([
-    ['empty', '', []],
-    ['value with =', 'query=a=b', [{ key: 'query', value: 'a=b' }]],
-    ['empty value', 'flag=', [{ key: 'flag', value: '' }]],
-    [
-      'spaces and symbols',
-      'Owner Team=platform@example.com:+/',
-      [{ key: 'Owner Team', value: 'platform@example.com:+/' }],
-    ],
-    ['unicode letters', 'équipe=données', [{ key: 'équipe', value: 'données' }]],
-    [
-      'newlines',
-      'a=1\nb=2',
-      [
-        { key: 'a', value: '1' },
-        { key: 'b', value: '2' },
-      ],
-    ],
-  ])('%s', (_name, text, expected) => {
-    expect(parseResourceTags(text)).toEqual(expected);
-  });
-
-  test.each([
-    ['no =', 'team', 'each item is key=value'],
-    ['empty key', '=x', 'a tag key is 1-128'],
-    ['key too long', `${'k'.repeat(129)}=x`, 'a tag key is 1-128'],
-    ['value too long', `k=${'v'.repeat(257)}`, 'a tag value is 0-256'],
-    ['bad character', 'team=a!b', 'a tag value is 0-256'],
-    ['reserved prefix', 'AWS:team=x', "keys starting with 'aws:' are reserved"],
-    ['duplicate key', 'team=a, team=b', "the key 'team' is given twice"],
-    [
-      'too many',
-      Array.from({ length: 51 }, (_, index) => `k${index}=v`).join(','),
-      'at most 50 tags, this gives 51',
-    ],
-  ])('rejects %s', (_name, text, accepted) => {
-    const error = inputErrorOf(() => parseResourceTags(text));
-    expect(error.input).toBe('repository-tags');
-    expect(error.message).toContain(accepted);
-  });
-
-  test('a key of 128 characters and a value of 256 are accepted', () => {
-    expect(parseResourceTags(`${'k'.repeat(128)}=${'v'.repeat(256)}`)).toHaveLength(1);
-  });
-});
-
-describe('createRepositoryRequest', () => {
-  test('nothing set: only the name, so ECR applies its defaults', () => {
-    expect(createRepositoryRequest('app', { resourceTags: [] })).toEqual({ repositoryName: 'app' });
-  });
-
-  test('every setting', () => {
-    const settings = parse({
-      tagMutability: 'IMMUTABLE_WITH_EXCLUSION',
-      tagMutabilityExclusions: 'latest',
-      scanOnPush: 'true',
-      encryption: 'KMS',
-      kmsKey: 'alias/ecr',
-      repositoryTags: 'team=platform',
-    });
-    expect(createRepositoryRequest('team/app', settings, '111122223333')).toEqual({
-      repositoryName: 'team/app',
-      registryId: '111122223333',
-      imageTagMutability: 'IMMUTABLE_WITH_EXCLUSION',
-      imageTagMutabilityExclusionFilters: [{ filter: 'latest', filterType: 'WILDCARD' }],
-      imageScanningConfiguration: { scanOnPush: true },
-      encryptionConfiguration: { encryptionType: 'KMS', kmsKey: 'alias/ecr' },
-      tags: [{ Key: 'team', Value: 'platform' }],
-    });
-  });
-});
-
-describe('planRepositoryUpdate', () => {
-  const current: RepositoryState = {
-    tagMutability: { mutability: 'IMMUTABLE_WITH_EXCLUSION', exclusionFilters: ['latest', 'dev-*'] },
-    scanOnPush: false,
-    encryption: { type: 'KMS', kmsKey: KEY_ARN },
-  };
-
-  test.each<[string, Partial<RepositorySettingsInputs>, object]>([
-    ['nothing set', {}, { notices: [] }],
-    [
-      'same settings, filters in another order: no write',
-      {
-        tagMutability: 'IMMUTABLE_WITH_EXCLUSION',
-        tagMutabilityExclusions: 'dev-*, latest',
-        scanOnPush: 'false',
-        encryption: 'KMS',
-        kmsKey: KEY_ID,
-      },
-      { notices: [] },
-    ],
-    [
-      'mutability changed',
-      { tagMutability: 'IMMUTABLE' },
-      { tagMutability: { mutability: 'IMMUTABLE', exclusionFilters: [] }, notices: [] },
-    ],
-    [
-      'a filter added',
-      { tagMutability: 'IMMUTABLE_WITH_EXCLUSION', tagMutabilityExclusions: 'latest, dev-*, main' },
-      {
-        tagMutability: {
-          mutability: 'IMMUTABLE_WITH_EXCLUSION',
-          exclusionFilters: ['latest', 'dev-*', 'main'],
-        },
-        notices: [],
-      },
-    ],
-    ['scan turned on', { scanOnPush: 'true' }, { scanOnPush: true, notices: [] }],
-    ['KMS with an alias cannot be compared', { encryption: 'KMS', kmsKey: 'alias/other' }, { notices: [] }],
-  ])('%s', (_name, inputs, expected) => {
-    expect(planRepositoryUpdate(parse(inputs), current)).toEqual(expected);
-  });
-
-  test.each<[string, Partial<RepositorySettingsInputs>, string]>([
-    ['another encryption type', { encryption: 'AES256' }, 'The repository is encrypted with KMS, not AES256'],
-    [
-      'another key',
-      { encryption: 'KMS', kmsKey: '00000000-0000-0000-0000-000000000000' },
-      `encrypted with the KMS key ${KEY_ARN}, not 00000000-0000-0000-0000-000000000000`,
-    ],
-  ])('%s is a notice, never a call', (_name, inputs, notice) => {
-    const update = planRepositoryUpdate(parse(inputs), current);
-    expect(update.notices).toHaveLength(1);
-    expect(update.notices[0]).toContain(notice);
-    expect(update.notices[0]).toContain('create a new repository');
   });
 });

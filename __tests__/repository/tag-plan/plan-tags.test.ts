@@ -155,7 +155,8 @@ describe('planTags: mutability', () => {
 
   test('an immutable tag whose new digest is unknown yet is pushed, to be checked after the build', () => {
     expect(
-      plan({ tagMutability: IMMUTABLE, tags: [fixed('1.2.3')], images: [existing(['1.2.3'])], image: {} }).push,
+      plan({ tagMutability: IMMUTABLE, tags: [fixed('1.2.3')], images: [existing(['1.2.3'])], image: {} })
+        .push,
     ).toEqual([{ tag: fixed('1.2.3'), replaces: OLD, checkAfterBuild: true }]);
   });
 
@@ -176,7 +177,9 @@ describe('planTags: mutability', () => {
       "'main' moves with each build, but the repository keeps tags matching 'm*n' immutable (MUTABLE_WITH_EXCLUSION); remove the filter matching 'main' from tag-mutability-exclusions to let it move.",
     ],
   ])('the skip reason under %s', (_name, tagMutability, reason) => {
-    expect(plan({ tagMutability, tags: [moving('main')] }).skipped).toEqual([{ tag: moving('main'), reason }]);
+    expect(plan({ tagMutability, tags: [moving('main')] }).skipped).toEqual([
+      { tag: moving('main'), reason },
+    ]);
   });
 
   test('on-immutable: fail stops on a moving tag, naming it and both fixes', () => {

@@ -1,3 +1,4 @@
+/** The `kms-key` input: a key ARN, key ID, alias or alias ARN, told apart for the IAM policy. Pure. */
 import { InputError } from '../../shared/errors.js';
 
 /**

@@ -1,3 +1,4 @@
+/** The lifecycle shorthand (`keep=30,untagged-days=7`) compiled to an ECR lifecycle policy. Pure. */
 import { InputError } from '../../shared/errors.js';
 import { parseList } from '../../shared/lists.js';
 import type { LifecyclePolicy, LifecycleRule, LifecycleSelection } from './lifecycle-types.js';

@@ -1,3 +1,4 @@
+/** A lifecycle policy checked against ECR's rules before any call, each problem named by rule and field. Pure. */
 import {
   describeJson,
   isObject,

@@ -1,3 +1,4 @@
+/** The `lifecycle-policy` input: JSON, a file, or the shorthand, resolved to the validated policy text. Pure. */
 import { compileLifecycleShorthand, LIFECYCLE_SHORTHAND_KEYS } from './lifecycle-shorthand.js';
 import type { LifecyclePolicy } from './lifecycle-types.js';
 import { validateLifecyclePolicy } from './lifecycle-validate.js';

@@ -1,3 +1,4 @@
+/** A policy that ECR would refuse: the error names the input, the rule and the fix. */
 import { ActionError } from '../../shared/errors.js';
 
 /**

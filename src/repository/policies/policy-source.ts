@@ -1,3 +1,4 @@
+/** Where a policy input comes from: inline JSON, a file in the workspace, or a shorthand. Pure but for the reader it is given. */
 import { ActionError, InputError, messageOf } from '../../shared/errors.js';
 
 /** Reads a file the user named; the caller decides where relative paths start (the workspace). */

@@ -1,3 +1,4 @@
+/** A repository policy checked against ECR's and IAM's rules before SetRepositoryPolicy. Pure. */
 import { describeJson, isObject, isStringArray, unknownKeys, type JsonObject } from './json-shape.js';
 import { PolicyError } from './policy-error.js';
 

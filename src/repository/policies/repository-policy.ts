@@ -1,3 +1,4 @@
+/** The `repository-policy` input: JSON, a file, or the `pull-accounts:` shorthand, resolved to the policy text. Pure. */
 import { InputError } from '../../shared/errors.js';
 import { parseList } from '../../shared/lists.js';
 import { accountRootArn, partitionOf } from './arn.js';

@@ -1,3 +1,4 @@
+/** The repository settings inputs (mutability, scanning, encryption, resource tags), parsed and checked together. Pure. */
 import { InputError } from '../../shared/errors.js';
 import { parseList } from '../../shared/lists.js';
 import { parseKmsKey, type KmsKeyRef } from './kms-key.js';

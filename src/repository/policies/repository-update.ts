@@ -1,3 +1,4 @@
+/** The CreateRepository request for new repositories and the writes an existing one needs to match the settings. Pure. */
 import type { CreateRepositoryRequest } from '@aws-sdk/client-ecr';
 import type { RepositorySettings } from './repository-settings.js';
 import type { TagMutabilitySetting } from './tag-mutability.js';

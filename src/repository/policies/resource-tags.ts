@@ -1,3 +1,4 @@
+/** The `repository-tags` input: AWS resource tags on a created repository (not image tags). Pure. */
 import { InputError } from '../../shared/errors.js';
 import { parseList } from '../../shared/lists.js';
 

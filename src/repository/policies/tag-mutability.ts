@@ -1,3 +1,4 @@
+/** Tag mutability as ECR holds it, and which tags a setting keeps immutable (its exclusion filters). Pure. */
 import { matchesAnyWildcard } from './wildcard.js';
 
 export const TAG_MUTABILITIES = [

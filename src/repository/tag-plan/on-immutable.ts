@@ -1,3 +1,4 @@
+/** The `on-immutable` input: what a moving tag does on an immutable repository. Pure. */
 import { InputError } from '../../shared/errors.js';
 import type { OnImmutable } from './types.js';
 

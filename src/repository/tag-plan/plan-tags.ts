@@ -1,3 +1,4 @@
+/** The tag plan: which tags to push, which already hold the image, which to skip and why. Pure. */
 import { ActionError } from '../../shared/errors.js';
 import { isTagImmutable, type TagMutabilitySetting } from '../policies/tag-mutability.js';
 import { matchesWildcard } from '../policies/wildcard.js';

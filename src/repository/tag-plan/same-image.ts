@@ -1,3 +1,4 @@
+/** Whether a tag already holds the image being pushed: by manifest digest, else by config digest. Pure. */
 import type { ExistingImage, NewImage } from './types.js';
 
 /**

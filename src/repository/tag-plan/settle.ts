@@ -1,3 +1,4 @@
+/** Once the image is built, the immutable tags planned before the build are settled: same image, or fail. Pure. */
 import { ActionError } from '../../shared/errors.js';
 import { isSameImage, shortDigest } from './same-image.js';
 import type { ExistingImage, NewImage, TagPlan } from './types.js';

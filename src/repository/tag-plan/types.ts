@@ -1,3 +1,4 @@
+/** The tag plan's types: existing images, the new image, and what happens to each tag. */
 import type { TagMutabilitySetting } from '../policies/tag-mutability.js';
 import type { ResolvedTag } from '../../image/tags/types.js';
 

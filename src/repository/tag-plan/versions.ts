@@ -1,3 +1,4 @@
+/** The stable versions a repository already holds, so `latest` never moves to an older release. Pure. */
 import semver from 'semver';
 import type { ResolvedTag } from '../../image/tags/types.js';
 import type { ExistingImage } from './types.js';
