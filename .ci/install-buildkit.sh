@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Installs a BuildKit-capable Docker engine beside the system's own, without touching the system's
-# packages: Debian trixie's docker.io (dockerd 26 with its embedded BuildKit), containerd, runc, tini and
-# docker-buildx are downloaded with apt through a private sources list and state directory, then unpacked
-# with dpkg-deb into a private root. Idempotent: a root that already has every binary is kept.
+# packages: Debian trixie's docker.io (dockerd 26 with its embedded BuildKit), docker-cli, containerd,
+# tini, docker-buildx and busybox-static (a shell for the test base image) are downloaded with apt through
+# a private sources list and state directory, then unpacked with dpkg-deb into a private root. runc stays
+# the system's (bookworm's docker.io brings it): trixie's needs a newer glibc. Idempotent: a root that
+# already has every binary is kept.
 #
 #   .ci/install-buildkit.sh [ROOT]     (default: /opt/ecr-push-buildkit)
 #
@@ -11,7 +13,7 @@
 set -euo pipefail
 
 root="${1:-${BUILDKIT_ROOT:-/opt/ecr-push-buildkit}}"
-need=(usr/sbin/dockerd usr/bin/containerd usr/sbin/runc usr/bin/docker usr/libexec/docker/cli-plugins/docker-buildx)
+need=(usr/sbin/dockerd usr/bin/containerd usr/bin/docker usr/libexec/docker/cli-plugins/docker-buildx usr/bin/busybox)
 
 complete() {
   local file
@@ -47,12 +49,11 @@ apt_opts=(
 )
 timeout 300 apt-get "${apt_opts[@]}" -q update </dev/null >&2
 (cd "$apt_dir/debs" && timeout 600 apt-get "${apt_opts[@]}" -q download \
-  docker.io docker-cli containerd runc tini docker-buildx </dev/null >&2)
+  docker.io docker-cli containerd tini docker-buildx busybox-static </dev/null >&2)
 
 mkdir -p "$root"
 for deb in "$apt_dir"/debs/*.deb; do dpkg-deb -x "$deb" "$root"; done
 
-# Debian puts the CLI plugin here; docker finds it through the client's config (see buildkit.mjs).
 if ! complete; then
   echo "BuildKit engine incomplete in $root; missing:" >&2
   for file in "${need[@]}"; do [[ -x "$root/$file" ]] || echo "  $file" >&2; done

@@ -22,6 +22,7 @@ import { mockRepository as mockRepositoryOf } from '../fixtures/mocked-repositor
 const docker = {
   hasBuildx: jest.fn<() => Promise<boolean>>(),
   localImageId: jest.fn<(reference: string) => Promise<string | undefined>>(),
+  usesContainerdStore: jest.fn<() => Promise<boolean>>(),
   buildClassic: jest.fn<(request: BuildRequest) => Promise<{ imageId: string }>>(),
   buildWithBuildx: jest.fn<(request: BuildRequest, output: string) => Promise<{ imageId: string }>>(),
   tagImage: jest.fn<(source: string, reference: string) => Promise<void>>(),
@@ -63,6 +64,7 @@ beforeEach(async () => {
   await fs.writeFile(path.join(workspace, 'Dockerfile'), 'FROM scratch\n');
   for (const mock of Object.values(docker)) mock.mockReset();
   docker.hasBuildx.mockResolvedValue(false);
+  docker.usesContainerdStore.mockResolvedValue(false);
   docker.buildClassic.mockResolvedValue({ imageId: IMAGE_ID });
   docker.pushImage.mockResolvedValue(DIGEST);
 });
@@ -164,6 +166,31 @@ describe('main: build and push', () => {
     expect(ecr).not.toHaveReceivedCommand(CreateRepositoryCommand);
     expect(await env.outputs()).toMatchObject({ pushed: 'false', digest: '', 'image-id': IMAGE_ID });
     expect(printed()).toContain('not pushed: a pull_request event');
+  });
+
+  test('a pull request built with buildx: no digest output, although BuildKit named its local result', async () => {
+    await fs.writeFile(
+      process.env.GITHUB_EVENT_PATH!,
+      JSON.stringify({ pull_request: { number: 7, head: { sha: 'f'.repeat(40), ref: 'feature' } } }),
+    );
+    Object.assign(process.env, { GITHUB_EVENT_NAME: 'pull_request', GITHUB_REF: 'refs/pull/7/merge' });
+    docker.hasBuildx.mockResolvedValue(true);
+    docker.buildWithBuildx.mockResolvedValue({ imageId: IMAGE_ID, digest: DIGEST } as { imageId: string });
+    env.setInputs({ registries: A, repository: 'team/app', build: 'true' });
+    await runMain();
+    expect(docker.buildWithBuildx.mock.calls.map((call) => call[1])).toEqual(['load']);
+    expect(await env.outputs()).toMatchObject({ pushed: 'false', digest: '', 'image-id': IMAGE_ID });
+  });
+
+  test('source-image on the containerd store: its ID is the manifest digest an immutable tag already holds', async () => {
+    docker.usesContainerdStore.mockResolvedValue(true);
+    docker.localImageId.mockResolvedValue(DIGEST);
+    mockRepository('IMMUTABLE', [{ digest: DIGEST, tags: [SHA_TAG] }]);
+    env.setInputs({ registries: A, repository: 'team/app', 'source-image': 'app:ci', tags: 'type=sha' });
+    await runMain();
+    expect(docker.pushImage).not.toHaveBeenCalled();
+    expect(ecr).not.toHaveReceivedCommand(BatchGetImageCommand);
+    expect(await env.outputs()).toMatchObject({ pushed: 'false', digest: DIGEST, 'image-id': DIGEST });
   });
 
   test('push: auto without AWS credentials builds with a warning; push: true fails', async () => {

@@ -59,6 +59,15 @@ export async function hasBuildx(): Promise<boolean> {
   return (await docker(['buildx', 'version'], { silent: true })).exitCode === 0;
 }
 
+/**
+ * Whether the daemon keeps images in the containerd store (Docker 29's default, and the only store that
+ * holds multi-platform images): there a local image ID is its manifest (or index) digest, not its config's.
+ */
+export async function usesContainerdStore(): Promise<boolean> {
+  const result = await docker(['info', '--format={{json .DriverStatus}}'], { silent: true });
+  return result.exitCode === 0 && result.stdout.includes('io.containerd.snapshotter');
+}
+
 /** The local image ID of a reference, or undefined when docker has no such image. */
 export async function localImageId(reference: string): Promise<string | undefined> {
   const result = await docker(['image', 'inspect', '--format={{.Id}}', reference], { silent: true });

@@ -14,6 +14,7 @@ import {
   hasBuildx,
   localImageId,
   pushImage,
+  usesContainerdStore,
   tagImage,
   type BuiltImage,
 } from './docker.js';
@@ -26,7 +27,10 @@ import { isTagImmutable } from '../repository/policies/tag-mutability.js';
 import type { PushTarget } from '../repository/step.js';
 
 export type Builder =
-  { kind: 'buildx' } | { kind: 'docker' } | { kind: 'source'; image: string; imageId: string };
+  | { kind: 'buildx' }
+  | { kind: 'docker' }
+  /** `idIsDigest`: the containerd store names a local image by its manifest digest, the classic one by its config. */
+  | { kind: 'source'; image: string; imageId: string; idIsDigest: boolean };
 
 /** The tag BuildKit's registry cache is kept under with `cache: ecr`; it moves with every build. */
 export const CACHE_TAG = 'buildcache';
@@ -48,7 +52,7 @@ export async function chooseBuilder(inputs: BuildInputs): Promise<Builder> {
         'docker has no such image: build or pull it earlier in the job, or use build: true',
       );
     }
-    return { kind: 'source', image, imageId };
+    return { kind: 'source', image, imageId, idIsDigest: await usesContainerdStore() };
   }
   const buildxOnly = buildxOnlyInputs(inputs);
   if (inputs.builder === 'docker') {
@@ -225,7 +229,8 @@ export async function buildImage(
   if (builder.kind === 'source') {
     for (const reference of references) await tagImage(builder.image, reference);
     core.info(`Tagged ${builder.image} as ${references.join(', ')}.`);
-    return { built: { imageId: builder.imageId }, pushedByBuild: false };
+    const built = { imageId: builder.imageId, ...(builder.idIsDigest ? { digest: builder.imageId } : {}) };
+    return { built, pushedByBuild: false };
   }
   return withSecrets(context.inputs, async (secrets) => {
     if (builder.kind === 'docker') {
@@ -280,13 +285,18 @@ export function pushedByBuild(target: BuildTarget, built: BuiltImage): PushedRef
   );
 }
 
-/** The result the outputs and the summary report. */
+/**
+ * The result the outputs and the summary report. `digest` is what the registries hold: the pushed digest,
+ * else the one a tag already holding this image has; a build that reached no registry (a pull request)
+ * has none, even when BuildKit named the digest of its local result.
+ */
 export function buildResultOf(
   context: BuildContext,
   built: BuiltImage,
   pushed: PushedReference[],
 ): BuildResult {
-  const digest = pushed.find((entry) => entry.digest !== '')?.digest ?? built.digest;
+  const unchanged = context.target.outcomes.flatMap((outcome) => outcome.plan.unchanged)[0]?.digest;
+  const digest = pushed.find((entry) => entry.digest !== '')?.digest ?? unchanged;
   return {
     builder: context.builder.kind,
     imageId: built.imageId,

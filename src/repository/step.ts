@@ -127,18 +127,23 @@ export async function settleOutcomes(
     outcomes.map(async (outcome) => {
       const open = outcome.plan.push.flatMap((entry) => (entry.checkAfterBuild && entry.replaces) || []);
       if (open.length === 0) return;
-      const client = clientFor(outcome.spec, options);
-      try {
-        const configs = await configDigests(client, {
-          name: options.name,
-          ...(outcome.spec.accountId ? { registryId: outcome.spec.accountId } : {}),
-          policyFor: options.policyFor,
-          digests: open,
-        });
-        outcome.plan = settleAfterBuild(outcome.plan, configs, image);
-      } finally {
-        client.destroy();
+      // A tag that holds the built manifest digest is settled without asking ECR for its config.
+      const unknown = open.filter((digest) => digest !== image.digest);
+      let configs: ReadonlyMap<string, string> = new Map();
+      if (unknown.length > 0) {
+        const client = clientFor(outcome.spec, options);
+        try {
+          configs = await configDigests(client, {
+            name: options.name,
+            ...(outcome.spec.accountId ? { registryId: outcome.spec.accountId } : {}),
+            policyFor: options.policyFor,
+            digests: unknown,
+          });
+        } finally {
+          client.destroy();
+        }
       }
+      outcome.plan = settleAfterBuild(outcome.plan, configs, image);
     }),
   );
 }

@@ -107,7 +107,9 @@ export async function buildScratchImage(tag, { labels = {}, content } = {}) {
     const result = await docker(['build', '--quiet', '--tag', tag, ...labelArgs, context]);
     if (result.code !== 0)
       throw new Error(`docker build ${tag} failed (exit ${result.code}):\n${result.stderr}`);
-    return { tag, id: result.stdout.trim().split('\n').pop() };
+    // The ID docker shows for the image: the config digest in the classic store, the manifest's in the
+    // containerd store (where `build --quiet` still prints the config digest).
+    return { tag, id: await localImageId(tag) };
   } finally {
     await rm(context, { recursive: true, force: true });
   }

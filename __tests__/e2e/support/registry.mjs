@@ -273,19 +273,24 @@ export async function tagDigests(registry, repository) {
 }
 
 /**
- * A Docker daemon and a registry for a test file that builds and pushes. Resolves
- * `{ registry, unavailable, stop() }`: outside CI a missing daemon or registry gives `unavailable` (the
- * reason to skip with); under CI=true it is an error, so CI cannot pass by skipping.
+ * The Docker daemon of this file's builder (support/builders.mjs) and a registry, for a test file that
+ * builds and pushes. Resolves `{ registry, unavailable, builderInputs, stop() }`: outside CI a missing
+ * daemon or registry gives `unavailable` (the reason to skip with); under CI=true it is an error, so CI
+ * cannot pass by skipping. `builderInputs` is the `builder` input that selects that builder.
  */
 export async function startDockerAndRegistry() {
-  const { ensureDockerd } = await import('./docker.mjs');
-  const dockerd = await ensureDockerd();
-  if (!dockerd.available) return { registry: undefined, unavailable: dockerd.reason, stop: dockerd.stop };
+  const { startBuilder } = await import('./builders.mjs');
+  const dockerd = await startBuilder();
+  const builderInputs = dockerd.inputs;
+  if (!dockerd.available) {
+    return { registry: undefined, unavailable: dockerd.reason, builderInputs, stop: dockerd.stop };
+  }
   try {
     const registry = await startRegistry();
     return {
       registry,
       unavailable: null,
+      builderInputs,
       stop: async () => {
         await registry.close();
         await dockerd.stop();
@@ -293,6 +298,6 @@ export async function startDockerAndRegistry() {
     };
   } catch (err) {
     if (process.env.CI === 'true') throw err;
-    return { registry: undefined, unavailable: err.message, stop: dockerd.stop };
+    return { registry: undefined, unavailable: err.message, builderInputs, stop: dockerd.stop };
   }
 }
