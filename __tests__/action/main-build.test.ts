@@ -21,6 +21,7 @@ import { mockRepository as mockRepositoryOf } from '../fixtures/mocked-repositor
 
 const docker = {
   hasBuildx: jest.fn<() => Promise<boolean>>(),
+  assertDockerCli: jest.fn<() => Promise<void>>(),
   localImageId: jest.fn<(reference: string) => Promise<string | undefined>>(),
   usesContainerdStore: jest.fn<() => Promise<boolean>>(),
   buildClassic: jest.fn<(request: BuildRequest) => Promise<{ imageId: string }>>(),

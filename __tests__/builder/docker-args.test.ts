@@ -234,3 +234,28 @@ describe('parseBuildxMetadata', () => {
     expect(parseBuildxMetadata(text)).toStrictEqual(expected);
   });
 });
+
+describe('SOURCE_DATE_EPOCH', () => {
+  const output = { iidFile: IID, metadataFile: METADATA, output: 'push' as const };
+  test('buildx gets it as a build arg, so BuildKit stamps the image with the commit time', () => {
+    expect(buildxBuildArgs(request({ sourceDateEpoch: 1714564800 }), output)).toContain(
+      '--build-arg=SOURCE_DATE_EPOCH=1714564800',
+    );
+  });
+
+  test("the user's own SOURCE_DATE_EPOCH wins, given once", () => {
+    const args = buildxBuildArgs(
+      request({ sourceDateEpoch: 1714564800, buildArgs: [['SOURCE_DATE_EPOCH', '0']] }),
+      output,
+    );
+    expect(args.filter((arg) => arg.startsWith('--build-arg=SOURCE_DATE_EPOCH='))).toEqual([
+      '--build-arg=SOURCE_DATE_EPOCH=0',
+    ]);
+  });
+
+  test('the classic builder does not know it: not passed (no unused-arg warning)', () => {
+    expect(classicBuildArgs(request({ sourceDateEpoch: 1714564800 }), IID).join(' ')).not.toContain(
+      'SOURCE_DATE_EPOCH',
+    );
+  });
+});

@@ -110,6 +110,17 @@ describe('localImageId', () => {
 });
 
 describe('buildClassic', () => {
+  test('asks for the classic builder: with buildx installed, docker build would be buildx', async () => {
+    getExecOutput.mockImplementationOnce(async (_program, args) => {
+      await writeFile(flag(args ?? [], 'iidfile')!, `${IMAGE_ID}\n`);
+      return result(0);
+    });
+    await docker.buildClassic(REQUEST);
+    const options = getExecOutput.mock.calls[0]?.[2];
+    expect(options?.env?.DOCKER_BUILDKIT).toBe('0');
+    expect(options?.env?.PATH).toBe(process.env.PATH);
+  });
+
   test('builds with an argument array, reads the iidfile and removes its temp dir', async () => {
     getExecOutput.mockImplementationOnce(async (_program, args) => {
       const iidFile = flag(args ?? [], 'iidfile');
@@ -152,9 +163,10 @@ describe('buildClassic', () => {
     );
     const message = await actionErrorOf(docker.buildClassic(REQUEST));
     expect(message).toMatch(
-      /^docker build failed \(exit 1\): unable to prepare context: path "\/home\/runner\/work\/app\/nope" not found\. The build log is above; /,
+      /^docker build failed \(exit 1\): unable to prepare context: path "\/home\/runner\/work\/app\/nope" not found\. The build log is above\.$/,
     );
     expect(message).not.toContain('DEPRECATED');
+    expect(message).not.toContain('BatchGetImage');
     expect(readdirSync(runnerTemp)).toEqual([]);
   });
 
@@ -187,6 +199,33 @@ describe('buildWithBuildx', () => {
       return result(0);
     });
   }
+
+  const REF = '127.0.0.1:5000/team/app:sha-0123456';
+  test.each<[string, string, RegExp]>([
+    [
+      'a push the registry refused (401): the push and its login fix, not a FROM pull',
+      `ERROR: failed to solve: failed to push ${REF}: unexpected status from HEAD request to http://127.0.0.1:5000/v2/team/app/blobs/sha256:aa: 401 Unauthorized`,
+      /^docker push 127\.0\.0\.1:5000\/team\/app:sha-0123456 failed: unexpected status .*401 Unauthorized\. docker has no valid login for 127\.0\.0\.1:5000/,
+    ],
+    [
+      'a registry that is gone: the push and the network fix',
+      `ERROR: failed to solve: failed to push ${REF}: failed to do request: Head "https://127.0.0.1:5000/v2/": dial tcp 127.0.0.1:5000: connect: connection refused`,
+      /^docker push 127\.0\.0\.1:5000\/team\/app:sha-0123456 failed: .*connection refused\. the registry 127\.0\.0\.1:5000 could not be reached/,
+    ],
+    [
+      'a FROM image whose pull was denied: the BatchGetImage hint',
+      'ERROR: failed to solve: 1234.dkr.ecr.eu-west-1.amazonaws.com/base:1: pull access denied, repository does not exist or may require authorization',
+      /^docker buildx build failed \(exit 1\): .*pull access denied.*The build log is above\. A FROM image in ECR .*ecr:BatchGetImage/,
+    ],
+    [
+      'a COPY of a missing file: the reason alone',
+      'ERROR: failed to solve: failed to compute cache key: "/missing.txt": not found',
+      /^docker buildx build failed \(exit 1\): .*"\/missing\.txt": not found\. The build log is above\.$/,
+    ],
+  ])('%s', async (_name, stderr, message) => {
+    getExecOutput.mockResolvedValueOnce(result(1, '', `#5 building\n${stderr}\n`));
+    expect(await actionErrorOf(docker.buildWithBuildx(REQUEST, 'push'))).toMatch(message);
+  });
 
   test('reads the image ID and the metadata file, then removes its temp dir', async () => {
     writesFiles({ iid: IMAGE_ID, metadata: fixture('buildx-metadata.json') });

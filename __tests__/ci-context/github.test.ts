@@ -1,5 +1,8 @@
 import { describe, expect, test } from '@jest/globals';
-import { readContext, type GitContext } from '../../src/ci-context/github.js';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { readContext, readGitHubContext, type GitContext } from '../../src/ci-context/github.js';
 import { ActionError } from '../../src/shared/errors.js';
 import { contextOf, readFixtureFile, runEnv, SHA, type Env, type EventFixture } from '../fixtures/runs.js';
 
@@ -265,4 +268,46 @@ test('the payload is read from GITHUB_EVENT_PATH', () => {
     return readFixtureFile(path);
   });
   expect(paths).toEqual([runEnv('push').GITHUB_EVENT_PATH]);
+});
+
+describe('readGitHubContext: a commit time from the checkout when the payload has none', () => {
+  const SHA1 = '0123456789abcdef0123456789abcdef01234567';
+  const env = { GITHUB_EVENT_NAME: 'workflow_dispatch', GITHUB_SHA: SHA1, GITHUB_REF: 'refs/heads/main' };
+  const reader = (head: string) => ({
+    calls: [] as string[][],
+    run(args: readonly string[]) {
+      this.calls.push([...args]);
+      if (args[0] === 'rev-parse') return head;
+      if (args[0] === 'log') return '2024-05-01T14:00:00+02:00';
+      return undefined;
+    },
+  });
+
+  test('HEAD is the commit built: its committer time, in UTC', () => {
+    expect(readGitHubContext(env, reader(SHA1)).commitTime).toBe('2024-05-01T12:00:00.000Z');
+  });
+
+  test('HEAD is another commit (a merge checkout): no commit time', () => {
+    expect(readGitHubContext(env, reader('f'.repeat(40))).commitTime).toBeUndefined();
+  });
+
+  test('a payload commit time is used as it is, without asking git', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'gh-event-'));
+    const eventPath = path.join(dir, 'event.json');
+    writeFileSync(
+      eventPath,
+      JSON.stringify({ head_commit: { id: SHA1, timestamp: '2024-05-02T10:00:00Z' } }),
+    );
+    const git = reader(SHA1);
+    try {
+      const context = readGitHubContext(
+        { ...env, GITHUB_EVENT_NAME: 'push', GITHUB_EVENT_PATH: eventPath },
+        git,
+      );
+      expect(context.commitTime).toBe('2024-05-02T10:00:00.000Z');
+      expect(git.calls).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -10,10 +10,11 @@ import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { after, before, describe, test as nodeTest } from 'node:test';
 import { authToken, start as startEcrApi } from './support/ecr-api.mjs';
 import { createDockerShim } from './support/docker-shim.mjs';
-import { ensureDockerd, removeImages } from './support/docker.mjs';
+import { removeImages } from './support/docker.mjs';
+import { BUILDER, named, startBuilder } from './support/builders.mjs';
 import { formatTable } from './support/reliability.mjs';
 import { getLabels, listTags, startRegistry } from './support/registry.mjs';
 import { FAKE_CREDENTIALS, createWorkdir, describeStep, findLeaks, runAction } from './support/runner.mjs';
@@ -36,8 +37,19 @@ const JOINED_FLAGS = [
   '--target=',
   '--format=',
 ];
-/** docker subcommands the classic-builder flow runs. */
-const SUBCOMMANDS = ['buildx', 'build', 'push', 'tag', 'image'];
+/**
+ * The options the step itself sets, whole, with no user value in them (buildx only): what it does with
+ * the result and where buildx writes its metadata. Anything else option-like must be a joined flag above.
+ */
+const OWN_OPTIONS = ['--provenance=false', '--push', '--load'];
+const OWN_PREFIXES = ['--metadata-file='];
+/** docker subcommands the flow runs (and `--version`, the check that docker is there before the login). */
+const SUBCOMMANDS = ['buildx', 'build', 'push', 'tag', 'image', 'info', '--version'];
+/** This file also runs as security-build-hostile.buildx.test.mjs: each test's name says under which builder. */
+const test = (name, ...rest) => nodeTest(named(name), ...rest);
+/** The build call's arguments after `build` (classic) or `buildx build`. */
+const buildArgvOf = (argv) => (argv[0] === 'buildx' ? argv.slice(1) : argv);
+const isBuild = (argv) => argv[0] === 'build' || (argv[0] === 'buildx' && argv[1] === 'build');
 
 // Branch names as git accepts them under refs/heads/ (checked below with git check-ref-format): no
 // spaces, so ${IFS} stands in for one where a payload needs it.
@@ -97,10 +109,12 @@ const OCI_ARGS = [
 
 let registry;
 let dockerd;
+let builderInputs = {};
 const figures = { runs: 0, refused: 0, dockerCalls: 0, argvChecked: 0, tagsPushed: 0, labelsRead: 0 };
 
 before(async () => {
-  dockerd = await ensureDockerd();
+  dockerd = await startBuilder();
+  builderInputs = dockerd.inputs;
   if (dockerd.available) registry = await startRegistry();
 });
 
@@ -161,7 +175,7 @@ async function setup(t) {
     // Every reference docker was asked to tag, whatever the step's outcome.
     const tagged = shim
       .calls()
-      .filter((call) => call.argv[0] === 'build')
+      .filter((call) => isBuild(call.argv))
       .flatMap((call) => call.argv.filter((arg) => arg.startsWith('--tag=')).map((arg) => arg.slice(6)));
     await removeImages(...new Set(tagged));
     await api.close();
@@ -186,6 +200,7 @@ async function runBuild(t, { env = {}, inputs = {}, buildArgs = [], context } = 
       repository,
       'create-repository': 'true',
       build: 'true',
+      ...builderInputs,
       ...(buildArgs.length > 0 ? { 'build-args': buildArgs.map(([n, v]) => `${n}=${v}`).join('\n') } : {}),
       ...(context ? { context } : {}),
       ...inputs,
@@ -221,15 +236,18 @@ function assertArgv(shim, main, { workspace, contextDir, userBuildArgs, file }) 
     assert.ok(SUBCOMMANDS.includes(argv[0]), `unexpected docker subcommand: ${JSON.stringify(argv)}`);
     for (const arg of argv.slice(1)) {
       if (!arg.startsWith('-')) continue;
+      const own =
+        argv[0] === 'buildx' &&
+        (OWN_OPTIONS.includes(arg) || OWN_PREFIXES.some((prefix) => arg.startsWith(prefix)));
       assert.ok(
-        JOINED_FLAGS.some((flag) => arg.startsWith(flag)),
+        own || JOINED_FLAGS.some((flag) => arg.startsWith(flag)),
         `an option docker would read on its own: ${JSON.stringify(arg)} in ${JSON.stringify(argv)}`,
       );
     }
   }
-  const builds = calls.filter((call) => call.argv[0] === 'build');
+  const builds = calls.filter((call) => isBuild(call.argv));
   assert.equal(builds.length, 1, `one docker build: ${JSON.stringify(calls.map((c) => c.argv[0]))}`);
-  const argv = builds[0].argv;
+  const argv = buildArgvOf(builds[0].argv);
   const context = argv.at(-1);
   assert.ok(path.isAbsolute(context), `the context is an absolute path: ${JSON.stringify(context)}`);
   assert.equal(context, contextDir, 'the context is last, resolved against the workspace');
@@ -257,15 +275,25 @@ function assertArgv(shim, main, { workspace, contextDir, userBuildArgs, file }) 
     file === undefined ? [] : [`--file=${file}`],
     'the Dockerfile, when named, is one --file=<absolute path> argument',
   );
-  const rest = middle.filter((arg) => !arg.startsWith('--iidfile=') && !arg.startsWith('--file='));
-  assert.deepEqual([...rest].sort(), [...expected].sort(), 'docker build got exactly the resolved values');
+  const rest = middle.filter(
+    (arg) =>
+      !arg.startsWith('--iidfile=') &&
+      !arg.startsWith('--file=') &&
+      !OWN_PREFIXES.some((prefix) => arg.startsWith(prefix)),
+  );
+  const own = BUILDER === 'buildx' ? ['--provenance=false', '--push'] : [];
+  assert.deepEqual(
+    [...rest].sort(),
+    [...expected, ...own].sort(),
+    'docker build got exactly the resolved values',
+  );
   figures.argvChecked += argv.length;
 
   const pushes = calls.filter((call) => call.argv[0] === 'push').map((call) => call.argv);
   assert.deepEqual(
     pushes,
-    references.map((reference) => ['push', reference]),
-    'one docker push <reference> per tag',
+    BUILDER === 'buildx' ? [] : references.map((reference) => ['push', reference]),
+    BUILDER === 'buildx' ? 'buildx pushes every tag itself' : 'one docker push <reference> per tag',
   );
   return { argv, labels };
 }
@@ -338,7 +366,7 @@ function assertRefusedCleanly({ main, api, shim }, pattern) {
   assert.ok(!/[\r\n]/.test(main.errors[0]), `one line: ${JSON.stringify(main.errors[0])}`);
   assert.match(main.errors[0], pattern);
   assert.deepEqual(
-    shim.calls().filter((call) => ['build', 'push', 'tag'].includes(call.argv[0])),
+    shim.calls().filter((call) => isBuild(call.argv) || ['push', 'tag'].includes(call.argv[0])),
     [],
     'no docker build, tag or push',
   );
@@ -352,7 +380,7 @@ test('test data: every hostile branch and tag is a valid git ref', () => {
   assertHostileRefsValid('tags', HOSTILE_GIT_TAGS);
 });
 
-describe('hostile branch names, built and pushed', { concurrency: 4 }, () => {
+describe(named('hostile branch names, built and pushed'), { concurrency: 4 }, () => {
   for (const branch of HOSTILE_BRANCHES) {
     test(JSON.stringify(branch).slice(0, 70), async (t) => {
       if (!dockerd.available) return t.skip(dockerd.reason);
@@ -367,7 +395,7 @@ describe('hostile branch names, built and pushed', { concurrency: 4 }, () => {
   }
 });
 
-describe('hostile git tags, built and pushed', { concurrency: 3 }, () => {
+describe(named('hostile git tags, built and pushed'), { concurrency: 3 }, () => {
   for (const tag of HOSTILE_GIT_TAGS) {
     test(JSON.stringify(tag).slice(0, 70), async (t) => {
       if (!dockerd.available) return t.skip(dockerd.reason);
@@ -380,7 +408,7 @@ describe('hostile git tags, built and pushed', { concurrency: 3 }, () => {
   }
 });
 
-describe('hostile labels, build args and paths', { concurrency: 4 }, () => {
+describe(named('hostile labels, build args and paths'), { concurrency: 4 }, () => {
   test('label values reach docker as --label=KEY=VALUE and come back verbatim', async (t) => {
     if (!dockerd.available) return t.skip(dockerd.reason);
     const run = await runBuild(t, {
@@ -450,6 +478,7 @@ describe('hostile labels, build args and paths', { concurrency: 4 }, () => {
         repository,
         'create-repository': 'true',
         build: 'true',
+        ...builderInputs,
         context,
         file: dockerfile,
       },
@@ -462,7 +491,7 @@ describe('hostile labels, build args and paths', { concurrency: 4 }, () => {
   });
 });
 
-describe('invalid hostile inputs fail cleanly before docker or AWS', { concurrency: 4 }, () => {
+describe(named('invalid hostile inputs fail cleanly before docker or AWS'), { concurrency: 4 }, () => {
   const invalid = [
     {
       name: 'a label key that is an option',

@@ -5,12 +5,14 @@ import {
   ociLabels,
   parseCreated,
   parseLabels,
+  sourceDateEpoch,
   type CreatedSetting,
   type LabelFacts,
   type Labels,
 } from '../../src/image/labels.js';
 import { contextOf, SHA, type Env, type EventFixture } from '../fixtures/runs.js';
 import { NOW } from '../fixtures/tags.js';
+import type { GitContext } from '../../src/image/git-context.js';
 
 const OCI = 'org.opencontainers.image.';
 const COMMIT: CreatedSetting = { kind: 'commit' };
@@ -206,5 +208,23 @@ describe('parseLabels', () => {
     expect(() => parseLabels('a=1\na=2')).toThrow(
       "Input 'labels': 'a=2' is not valid; 'a' is given twice; keep one.",
     );
+  });
+});
+
+describe('sourceDateEpoch: the time BuildKit stamps a reproducible image with', () => {
+  const known: GitContext = {
+    eventName: 'push',
+    sha: SHA.main,
+    ref: 'refs/heads/main',
+    commitTime: '2024-05-01T12:00:00.000Z',
+  };
+  const unknown: GitContext = { eventName: 'workflow_dispatch', sha: SHA.main, ref: 'refs/heads/main' };
+  test.each<[string, CreatedSetting, GitContext, number | undefined]>([
+    ["the commit's time", { kind: 'commit' }, known, 1714564800],
+    ['a fixed time', { kind: 'fixed', time: '2020-01-01T00:00:00.000Z' }, known, 1577836800],
+    ['now: none (each run differs anyway)', { kind: 'now' }, known, undefined],
+    ['no known commit time: none', { kind: 'commit' }, unknown, undefined],
+  ])('%s', (_name, created, gitContext, expected) => {
+    expect(sourceDateEpoch(created, gitContext)).toBe(expected);
   });
 });

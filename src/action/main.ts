@@ -230,6 +230,7 @@ export async function runMain(options: MainOptions = {}): Promise<void> {
       target: { ...target, repository: target.repository },
       labels: image.labels,
       ociBuildArgs: image.buildArgs,
+      ...(image.sourceDateEpoch === undefined ? {} : { sourceDateEpoch: image.sourceDateEpoch }),
       push,
     };
     build = await buildAndPush(context, phases, { inputs, refs });

@@ -19,6 +19,8 @@ export interface BuildRequest {
   provenance: string;
   /** buildx `--secret` values (`id=NAME,src=FILE` or `id=NAME,env=VARIABLE`): never a secret's value. */
   secrets: string[];
+  /** buildx: BuildKit stamps the image config and history with this time, so a rebuild is the same image. */
+  sourceDateEpoch?: number;
 }
 
 /** Where buildx writes what it built, and whether it pushes or loads the result. */
@@ -44,6 +46,13 @@ export function classicBuildArgs(request: BuildRequest, iidFile: string): string
   return ['build', ...commonArgs(request), `--iidfile=${iidFile}`, request.context];
 }
 
+/** SOURCE_DATE_EPOCH as a build arg, unless the user's build args set it already. */
+function sourceDateEpochArgs(request: BuildRequest): string[] {
+  if (request.sourceDateEpoch === undefined) return [];
+  if (request.buildArgs.some(([name]) => name === 'SOURCE_DATE_EPOCH')) return [];
+  return [`--build-arg=SOURCE_DATE_EPOCH=${request.sourceDateEpoch}`];
+}
+
 /** One `docker buildx build` with every tag: pushes to every registry at once. */
 export function buildxBuildArgs(request: BuildRequest, output: BuildxOutput): string[] {
   const outputArgs = { push: ['--push'], load: ['--load'], cache: [] }[output.output];
@@ -51,6 +60,7 @@ export function buildxBuildArgs(request: BuildRequest, output: BuildxOutput): st
     'buildx',
     'build',
     ...commonArgs(request),
+    ...sourceDateEpochArgs(request),
     ...(request.platforms.length > 0 ? [`--platform=${request.platforms.join(',')}`] : []),
     ...request.cacheFrom.map((value) => `--cache-from=${value}`),
     ...request.cacheTo.map((value) => `--cache-to=${value}`),

@@ -23,11 +23,12 @@ export interface BuiltImage extends BuildxMetadata {
   imageId: string;
 }
 
-async function docker(args: string[], options: { silent?: boolean } = {}) {
+async function docker(args: string[], options: { silent?: boolean; env?: Record<string, string> } = {}) {
   try {
     return await exec.getExecOutput('docker', args, {
       ignoreReturnCode: true,
       silent: options.silent ?? false,
+      ...(options.env ? { env: { ...stringEnv(process.env), ...options.env } } : {}),
     });
   } catch (error) {
     // @actions/exec throws when the program is not on PATH.
@@ -36,6 +37,24 @@ async function docker(args: string[], options: { silent?: boolean } = {}) {
         `install Docker on the runner, or run this step on a runner that has it (GitHub's ubuntu runners do).`,
     );
   }
+}
+
+function stringEnv(env: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(env).flatMap(([key, value]) => (value === undefined ? [] : [[key, value]])),
+  );
+}
+
+/**
+ * With the buildx plugin installed (GitHub's runners), `docker build` is an alias of `docker buildx build`.
+ * `builder: docker` promises the classic builder (one local image, then `docker push` per tag), so its
+ * build asks for it.
+ */
+const CLASSIC_BUILDER_ENV = { DOCKER_BUILDKIT: '0' };
+
+/** Fails with the install fix when there is no docker CLI: before the login, like every builder check. */
+export async function assertDockerCli(): Promise<void> {
+  await docker(['--version'], { silent: true });
 }
 
 /**
@@ -83,13 +102,29 @@ async function readIfPresent(file: string): Promise<string> {
   }
 }
 
+/** A pull that the registry refused: the one build failure the login and IAM can explain. */
+const PULL_REFUSED = /denied|unauthorized|authentication required|\b40[13]\b|pull access/i;
+
+/**
+ * A failed build. BuildKit pushes inside the build (`--push`), so a failed push is reported as a push,
+ * with the push's fix, and only a refused pull gets the FROM-image hint.
+ */
 function buildFailed(
   command: string,
   result: { exitCode: number; stdout: string; stderr: string },
 ): ActionError {
+  const reason = reasonOf(result);
+  const push = /failed to push ([^\s:]+(?::\d+)?\/[^\s:]+(?::[\w][\w.-]*)?): (.*)$/.exec(reason);
+  if (push?.[1] !== undefined && push[2] !== undefined) {
+    const [, reference, why] = push;
+    const host = reference.split('/')[0] ?? reference;
+    return new ActionError(`docker push ${reference} failed: ${why}. ${pushFix(why, host)}`);
+  }
+  const hint = PULL_REFUSED.test(reason)
+    ? " A FROM image in ECR is pulled with this step's login, so a pull that is denied needs ecr:BatchGetImage on that repository."
+    : '';
   return new ActionError(
-    `${command} failed (exit ${result.exitCode}): ${reasonOf(result)}. The build log is above; ` +
-      `a FROM image in ECR is pulled with this step's login, so a pull that is denied needs ecr:BatchGetImage on that repository.`,
+    `${command} failed (exit ${result.exitCode}): ${reason}. The build log is above.${hint}`,
   );
 }
 
@@ -97,7 +132,7 @@ function buildFailed(
 export async function buildClassic(request: BuildRequest): Promise<BuiltImage> {
   return withTempDir('ecr-push-build-', async (dir) => {
     const iidFile = path.join(dir, 'iid');
-    const result = await docker(classicBuildArgs(request, iidFile));
+    const result = await docker(classicBuildArgs(request, iidFile), { env: CLASSIC_BUILDER_ENV });
     if (result.exitCode !== 0) throw buildFailed('docker build', result);
     const imageId = await readIfPresent(iidFile);
     if (imageId === '') throw new ActionError('docker build succeeded but wrote no image ID (--iidfile).');
@@ -127,7 +162,7 @@ export async function tagImage(source: string, reference: string): Promise<void>
 }
 
 function pushFix(reason: string, host: string): string {
-  if (/no basic auth|unauthorized|authentication required|token has expired|status: 401\b/i.test(reason)) {
+  if (/no basic auth|unauthorized|authentication required|token has expired|\b401\b/i.test(reason)) {
     return `docker has no valid login for ${host}: was DOCKER_CONFIG changed after this step logged in, or did the 12-hour token expire?`;
   }
   if (/immutable|already exists/i.test(reason)) {

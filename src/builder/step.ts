@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { buildxOnlyInputs, type BuildInputs } from './inputs.js';
 import { ecrCacheArgs, type BuildRequest } from './docker-args.js';
 import {
+  assertDockerCli,
   buildClassic,
   buildWithBuildx,
   hasBuildx,
@@ -63,6 +64,7 @@ export async function chooseBuilder(inputs: BuildInputs): Promise<Builder> {
         `${buildxOnly.join(', ')} need buildx (BuildKit): use builder: auto`,
       );
     }
+    await assertDockerCli();
     return { kind: 'docker' };
   }
   if (await hasBuildx()) return { kind: 'buildx' };
@@ -121,6 +123,8 @@ export interface BuildContext {
   target: BuildTarget;
   labels: Labels;
   ociBuildArgs: Record<string, string>;
+  /** The commit's (or the fixed `created`) time in Unix seconds; undefined: the run's time. */
+  sourceDateEpoch?: number;
   push: boolean;
 }
 
@@ -200,6 +204,7 @@ function requestOf(context: BuildContext, tags: string[], secrets: string[]): Bu
     ...cacheArgsOf(context),
     provenance: inputs.provenance,
     secrets,
+    ...(context.sourceDateEpoch === undefined ? {} : { sourceDateEpoch: context.sourceDateEpoch }),
   };
 }
 

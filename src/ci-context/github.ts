@@ -4,6 +4,9 @@
  */
 import { readFileSync } from 'node:fs';
 import type { GitContext } from '../image/git-context.js';
+import { headCommit, headCommitTime } from './git-facts.js';
+import { createGitReader } from './git-reader.js';
+import type { GitReader } from './types.js';
 import { ActionError } from '../shared/errors.js';
 
 export type { GitContext } from '../image/git-context.js';
@@ -13,9 +16,18 @@ type Env = Record<string, string | undefined>;
 const PULL_REQUEST_REF = /^refs\/pull\/(\d+)\//;
 const COMMIT_ID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
 
-/** The context of this GitHub Actions run; the CLI reads the CI system it runs in instead (ci-context/index.ts). */
-export function readGitHubContext(env: NodeJS.ProcessEnv = process.env): GitContext {
-  return readContext(env, (file) => readFileSync(file, 'utf8'));
+/**
+ * The context of this GitHub Actions run; the CLI reads the CI system it runs in instead (ci-context/index.ts).
+ * Events whose payload has no commit time (workflow_dispatch, schedule, release) take it from the checkout
+ * when HEAD is the commit built, so `created` and SOURCE_DATE_EPOCH are the same on every re-run.
+ */
+export function readGitHubContext(env: NodeJS.ProcessEnv = process.env, git?: GitReader): GitContext {
+  const context = readContext(env, (file) => readFileSync(file, 'utf8'));
+  if (context.commitTime !== undefined || context.sha === '') return context;
+  const reader = git ?? createGitReader(env.GITHUB_WORKSPACE || process.cwd());
+  if (headCommit(reader) !== context.sha) return context;
+  const commitTime = headCommitTime(reader);
+  return commitTime === undefined ? context : { ...context, commitTime };
 }
 
 /**

@@ -123,6 +123,18 @@ function createdTime(facts: LabelFacts): string {
   }
 }
 
+/**
+ * SOURCE_DATE_EPOCH for BuildKit: the time the image is stamped with, in Unix seconds, when it is the same
+ * on every rebuild (the commit's time, or a fixed `created`); undefined when only the run's time is known.
+ */
+export function sourceDateEpoch(created: CreatedSetting, context: GitContext): number | undefined {
+  const time =
+    created.kind === 'fixed' ? created.time : created.kind === 'commit' ? context.commitTime : undefined;
+  if (time === undefined) return undefined;
+  const millis = Date.parse(time);
+  return Number.isNaN(millis) ? undefined : Math.floor(millis / 1000);
+}
+
 /** The OCI_* build args: the final label values (overrides included), for the labels that are set. */
 export function ociBuildArgs(labels: Labels): Record<string, string> {
   const args: Record<string, string> = {};

@@ -3,7 +3,7 @@
  * tag rule that cannot produce a valid tag fails the step before anything happens.
  */
 import type { GitContext } from './git-context.js';
-import { ociBuildArgs, ociLabels, type CreatedSetting, type Labels } from './labels.js';
+import { ociBuildArgs, ociLabels, sourceDateEpoch, type CreatedSetting, type Labels } from './labels.js';
 import type { LatestSetting } from './tags/latest.js';
 import { resolveTags, type TagResolution } from './tags/resolve.js';
 import type { TagRule } from './tags/rules.js';
@@ -23,6 +23,8 @@ export interface ImageMetadata {
   resolution: TagResolution;
   labels: Labels;
   buildArgs: Record<string, string>;
+  /** The reproducible time BuildKit stamps the image with (SOURCE_DATE_EPOCH); undefined: the run's. */
+  sourceDateEpoch?: number;
 }
 
 export function resolveImageMetadata(inputs: MetadataInputs, context: GitContext, now: Date): ImageMetadata {
@@ -35,5 +37,12 @@ export function resolveImageMetadata(inputs: MetadataInputs, context: GitContext
     now,
     overrides: inputs.labelOverrides,
   });
-  return { context, resolution, labels, buildArgs: ociBuildArgs(labels) };
+  const epoch = sourceDateEpoch(inputs.created, context);
+  return {
+    context,
+    resolution,
+    labels,
+    buildArgs: ociBuildArgs(labels),
+    ...(epoch === undefined ? {} : { sourceDateEpoch: epoch }),
+  };
 }

@@ -72,9 +72,10 @@ function tail(file, lines = 20) {
 /**
  * Make sure the BuildKit engine answers on its socket; start it (as root) when it does not. Resolves
  * `{ available, reason, host, stop() }`. Under CI=true a missing engine is an error, so CI cannot pass by
- * skipping the buildx half of the suite.
+ * skipping the buildx half of the suite. `keep: true` leaves the daemon running after this process ends
+ * (.ci/run starts it once for the whole suite and stops it by its pid file).
  */
-export async function ensureBuildkitDaemon() {
+export async function ensureBuildkitDaemon({ keep = false } = {}) {
   const unavailable = (reason) => {
     if (process.env.CI === 'true') throw new Error(`the BuildKit engine is required under CI: ${reason}`);
     return { available: false, reason, host: BUILDKIT_HOST, stop: async () => {} };
@@ -105,23 +106,23 @@ export async function ensureBuildkitDaemon() {
       PATH: `${BUILDKIT_ROOT}/usr/bin:${BUILDKIT_ROOT}/usr/sbin:${process.env.PATH}`,
     };
     delete env.DOCKER_HOST;
-    child = track(
-      spawn(
-        path.join(BUILDKIT_ROOT, 'usr/sbin/dockerd'),
-        [
-          `--config-file=${config}`,
-          `--host=${BUILDKIT_HOST}`,
-          `--data-root=${DATA_ROOT}`,
-          `--exec-root=${path.join(STATE_DIR, 'exec')}`,
-          `--pidfile=${path.join(STATE_DIR, 'docker.pid')}`,
-          `--bridge=${BRIDGE}`,
-          '--iptables=false',
-          '--ip6tables=false',
-          '--ip-masq=false',
-        ],
-        { stdio: ['ignore', log, log], detached: true, env },
-      ),
+    const spawned = spawn(
+      path.join(BUILDKIT_ROOT, 'usr/sbin/dockerd'),
+      [
+        `--config-file=${config}`,
+        `--host=${BUILDKIT_HOST}`,
+        `--data-root=${DATA_ROOT}`,
+        `--exec-root=${path.join(STATE_DIR, 'exec')}`,
+        `--pidfile=${path.join(STATE_DIR, 'docker.pid')}`,
+        `--bridge=${BRIDGE}`,
+        '--iptables=false',
+        '--ip6tables=false',
+        '--ip-masq=false',
+      ],
+      { stdio: ['ignore', log, log], detached: true, env },
     );
+    if (keep) spawned.unref();
+    child = keep ? spawned : track(spawned);
   } finally {
     closeSync(log);
   }
@@ -129,15 +130,16 @@ export async function ensureBuildkitDaemon() {
   while (Date.now() < deadline) {
     if (child.exitCode !== null) break;
     if (await answers()) {
+      const stopDaemon = async () => {
+        await stop(child, { graceMs: 20_000 });
+        await rm(logFile, { force: true });
+      };
       return {
         available: true,
         reason: null,
         host: BUILDKIT_HOST,
         logFile,
-        async stop() {
-          await stop(child, { graceMs: 20_000 });
-          await rm(logFile, { force: true });
-        },
+        stop: keep ? async () => {} : stopDaemon,
       };
     }
     await sleep(500);
