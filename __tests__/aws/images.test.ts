@@ -16,6 +16,7 @@ import {
   deleteUntaggedImages,
   IMAGE_BATCH_SIZE,
   listImages,
+  pushedManifestType,
 } from '../../src/aws/images.js';
 import type { RepositoryTarget } from '../../src/aws/repository.js';
 import { ActionError } from '../../src/shared/errors.js';
@@ -327,5 +328,60 @@ describe('deleteUntaggedImages', () => {
   ])('AccessDenied names %s', async (action, arrange) => {
     arrange();
     await expectAccessDenied(deleteUntaggedImages(mocked.client(), { ...target, dryRun: false }), action);
+  });
+});
+
+describe('pushedManifestType: read back after a push', () => {
+  test('the media type ECR stores the manifest under', async () => {
+    mocked
+      .ecr()
+      .on(BatchGetImageCommand)
+      .resolves({
+        images: [
+          {
+            imageId: { imageDigest: digest(1) },
+            imageManifest: indexManifest,
+            imageManifestMediaType: undefined,
+          },
+        ],
+      });
+    await expect(pushedManifestType(mocked.client(), { ...target, digest: digest(1) })).resolves.toBe(
+      'application/vnd.oci.image.index.v1+json',
+    );
+  });
+
+  test("ECR's read-after-write window: not found twice, then found, is no failure", async () => {
+    mocked
+      .ecr()
+      .on(BatchGetImageCommand)
+      .resolvesOnce({
+        images: [],
+        failures: [{ imageId: { imageDigest: digest(2) }, failureCode: 'ImageNotFound' }],
+      })
+      .resolvesOnce({
+        images: [],
+        failures: [{ imageId: { imageDigest: digest(2) }, failureCode: 'ImageNotFound' }],
+      })
+      .resolves({
+        images: [
+          {
+            imageId: { imageDigest: digest(2) },
+            imageManifest: imageManifest(digest(3, 'c')),
+            imageManifestMediaType: 'application/vnd.oci.image.manifest.v1+json',
+          },
+        ],
+      });
+    await expect(
+      pushedManifestType(mocked.client(), { ...target, digest: digest(2), delayMs: 1 }),
+    ).resolves.toBe('application/vnd.oci.image.manifest.v1+json');
+    expect(mocked.ecr().commandCalls(BatchGetImageCommand)).toHaveLength(3);
+  });
+
+  test('still not there after every attempt: undefined, after exactly that many calls', async () => {
+    mocked.ecr().on(BatchGetImageCommand).resolves({ images: [] });
+    await expect(
+      pushedManifestType(mocked.client(), { ...target, digest: digest(4), attempts: 3, delayMs: 1 }),
+    ).resolves.toBeUndefined();
+    expect(mocked.ecr().commandCalls(BatchGetImageCommand)).toHaveLength(3);
   });
 });

@@ -4,6 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import {
   buildxOnlyInputs,
+  buildxPlatforms,
   parseBuildArgs,
   parseBuildInputs,
   parsePlatforms,
@@ -70,6 +71,8 @@ describe('parseBuildInputs: what is pushed', () => {
       cacheFrom: [],
       cacheTo: [],
       provenance: 'false',
+      sbom: false,
+      lambda: false,
       builder: 'auto',
       push: 'auto',
       secrets: [],
@@ -87,6 +90,8 @@ describe('parseBuildInputs: what is pushed', () => {
       cacheFrom: [],
       cacheTo: [],
       provenance: 'false',
+      sbom: false,
+      lambda: false,
       builder: 'auto',
       push: 'auto',
       secrets: [],
@@ -536,6 +541,7 @@ describe('buildxOnlyInputs', () => {
     ['provenance', 'mode=max'],
     ['provenance', 'true'],
     ['secrets', 'A=1'],
+    ['sbom', 'true'],
   ])('%s: %j', (name, value) => {
     expect(buildxOnlyInputs(build({ [name]: value }))).toEqual([name]);
   });
@@ -557,5 +563,37 @@ describe('buildxOnlyInputs', () => {
 
   test('provenance: false is not buildx-only', () => {
     expect(buildxOnlyInputs(build({ provenance: 'false' }))).toEqual([]);
+  });
+});
+
+describe('lambda: an image AWS Lambda can run', () => {
+  test('one platform, linux/amd64 by default for buildx; the classic builder needs none', () => {
+    const inputs = build({ lambda: 'true' });
+    expect(inputs.lambda).toBe(true);
+    expect(inputs.platforms).toEqual([]);
+    expect(buildxOnlyInputs(inputs)).toEqual([]);
+    expect(buildxPlatforms(inputs)).toEqual(['linux/amd64']);
+    expect(buildxPlatforms(build({ lambda: 'true', platforms: 'linux/arm64' }))).toEqual(['linux/arm64']);
+    expect(buildxPlatforms(build({ platforms: '' }))).toEqual([]);
+  });
+
+  test.each<[string, Record<string, string>, string, RegExp]>([
+    [
+      'two platforms',
+      { platforms: 'linux/amd64,linux/arm64' },
+      'platforms',
+      /one platform .*Lambda cannot run an image index/,
+    ],
+    ['provenance', { provenance: 'mode=max' }, 'provenance', /no attestation .*remove provenance/],
+    ['an SBOM', { sbom: 'true' }, 'sbom', /no attestation .*remove sbom/],
+  ])('%s is refused, naming the input and the fix', (_name, values, input, message) => {
+    const error = inputErrorOf(() => build({ lambda: 'true', ...values }));
+    expect(error.input).toBe(input);
+    expect(error.message).toMatch(message);
+  });
+
+  test('lambda and sbom without build are mistakes', () => {
+    expect(inputErrorOf(() => parse({ lambda: 'true' })).input).toBe('lambda');
+    expect(inputErrorOf(() => parse({ sbom: 'true' })).input).toBe('sbom');
   });
 });

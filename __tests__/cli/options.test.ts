@@ -127,6 +127,8 @@ describe('boolean inputs are flags', () => {
         'push',
         'scan-on-push',
         'skip-logout',
+        'sbom',
+        'lambda',
       ].sort(),
     );
   });

@@ -1186,6 +1186,43 @@ async function configDigests(client, options) {
     }
     return found;
 }
+const INDEX_MEDIA_TYPES = (/* unused pure expression or super */ null && ([
+    'application/vnd.docker.distribution.manifest.list.v2+json',
+    'application/vnd.oci.image.index.v1+json',
+]));
+/**
+ * The media type ECR stores a just-pushed manifest under. Right after a push ECR may not find it yet (its
+ * read-after-write window): that is asked again, briefly, not reported as a failure. Undefined when it
+ * is still not there after every attempt.
+ */
+async function pushedManifestType(client, options) {
+    const attempts = options.attempts ?? 5;
+    for (let attempt = 1; attempt <= attempts; attempt += 1) {
+        const response = await ecrCall(client, options, 'ecr:BatchGetImage', () => client.send(new BatchGetImageCommand({
+            ...repositoryIdOf(options),
+            imageIds: [{ imageDigest: options.digest }],
+            acceptedMediaTypes: MANIFEST_MEDIA_TYPES,
+        })));
+        const image = response.images?.[0];
+        const type = image?.imageManifestMediaType ?? mediaTypeOf(image?.imageManifest);
+        if (type !== undefined)
+            return type;
+        if (attempt < attempts)
+            await new Promise((resolve) => setTimeout(resolve, (options.delayMs ?? 500) * attempt));
+    }
+    return undefined;
+}
+function mediaTypeOf(manifestText) {
+    if (manifestText === undefined)
+        return undefined;
+    try {
+        const parsed = JSON.parse(manifestText);
+        return typeof parsed.mediaType === 'string' ? parsed.mediaType : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
 /** Deletes the repository's untagged images, except those in `keep`, in batches ECR accepts. */
 async function deleteUntaggedImages(client, options) {
     const keep = options.keep ?? new Set();
@@ -1518,6 +1555,20 @@ const INPUTS = [
         value: TEXT,
         flag: true,
         help: 'false (default), true, mode=min, mode=max (buildx)',
+    },
+    {
+        name: 'sbom',
+        section: 'Build and push',
+        default: 'false',
+        value: BOOLEAN,
+        help: 'attach an SBOM attestation (buildx)',
+    },
+    {
+        name: 'lambda',
+        section: 'Build and push',
+        default: 'false',
+        value: BOOLEAN,
+        help: 'an image AWS Lambda can run: one platform, no attestations, an image manifest',
     },
     {
         name: 'builder',

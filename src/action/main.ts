@@ -31,6 +31,7 @@ import type { Inputs } from '../inputs/types.js';
 import type { LoginPlan } from '../login/plan.js';
 import { fetchLoginPlan, maskSecrets } from '../login/step.js';
 import {
+  checkLambdaImages,
   logOutcome,
   manageRepositories,
   pushTargetOf,
@@ -234,6 +235,16 @@ export async function runMain(options: MainOptions = {}): Promise<void> {
       push,
     };
     build = await buildAndPush(context, phases, { inputs, refs });
+    if (inputs.build.lambda && build.pushed.length > 0 && build.digest !== undefined) {
+      const digest = build.digest;
+      await phases.run('Check the image for Lambda', () =>
+        checkLambdaImages(outcomes, digest, {
+          ...awsSettings(inputs),
+          name: target.repository ?? '',
+          policyFor: () => compactPolicy(inputs, refs),
+        }),
+      );
+    }
     writeBuildOutputs(build);
     logBuildResult(build, notPushed);
   }

@@ -99,6 +99,57 @@ export async function configDigests(
   return found;
 }
 
+export const INDEX_MEDIA_TYPES = [
+  'application/vnd.docker.distribution.manifest.list.v2+json',
+  'application/vnd.oci.image.index.v1+json',
+];
+
+export interface ReadBackOptions extends RepositoryTarget {
+  digest: string;
+  /** Read-after-write: how often to ask again while ECR does not have the manifest yet. */
+  attempts?: number;
+  delayMs?: number;
+}
+
+/**
+ * The media type ECR stores a just-pushed manifest under. Right after a push ECR may not find it yet (its
+ * read-after-write window): that is asked again, briefly, not reported as a failure. Undefined when it
+ * is still not there after every attempt.
+ */
+export async function pushedManifestType(
+  client: ECRClient,
+  options: ReadBackOptions,
+): Promise<string | undefined> {
+  const attempts = options.attempts ?? 5;
+  for (let attempt = 1; attempt <= attempts; attempt += 1) {
+    const response = await ecrCall(client, options, 'ecr:BatchGetImage', () =>
+      client.send(
+        new BatchGetImageCommand({
+          ...repositoryIdOf(options),
+          imageIds: [{ imageDigest: options.digest }],
+          acceptedMediaTypes: MANIFEST_MEDIA_TYPES,
+        }),
+      ),
+    );
+    const image = response.images?.[0];
+    const type = image?.imageManifestMediaType ?? mediaTypeOf(image?.imageManifest);
+    if (type !== undefined) return type;
+    if (attempt < attempts)
+      await new Promise((resolve) => setTimeout(resolve, (options.delayMs ?? 500) * attempt));
+  }
+  return undefined;
+}
+
+function mediaTypeOf(manifestText: string | undefined): string | undefined {
+  if (manifestText === undefined) return undefined;
+  try {
+    const parsed = JSON.parse(manifestText) as { mediaType?: unknown };
+    return typeof parsed.mediaType === 'string' ? parsed.mediaType : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Deletes the repository's untagged images, except those in `keep`, in batches ECR accepts. */
 export async function deleteUntaggedImages(
   client: ECRClient,

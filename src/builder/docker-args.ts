@@ -17,6 +17,7 @@ export interface BuildRequest {
   cacheFrom: string[];
   cacheTo: string[];
   provenance: string;
+  sbom?: boolean;
   /** buildx `--secret` values (`id=NAME,src=FILE` or `id=NAME,env=VARIABLE`): never a secret's value. */
   secrets: string[];
   /** buildx: BuildKit stamps the image config and history with this time, so a rebuild is the same image. */
@@ -65,6 +66,7 @@ export function buildxBuildArgs(request: BuildRequest, output: BuildxOutput): st
     ...request.cacheFrom.map((value) => `--cache-from=${value}`),
     ...request.cacheTo.map((value) => `--cache-to=${value}`),
     `--provenance=${request.provenance}`,
+    ...(request.sbom ? ['--sbom=true'] : []),
     ...request.secrets.map((value) => `--secret=${value}`),
     `--iidfile=${output.iidFile}`,
     `--metadata-file=${output.metadataFile}`,

@@ -102,6 +102,8 @@ async function readIfPresent(file: string): Promise<string> {
   }
 }
 
+/** BuildKit's SBOM generator, an image of its own that the builder pulls from Docker Hub. */
+const SBOM_SCANNER = /buildkit-syft-scanner/;
 /** A pull that the registry refused: the one build failure the login and IAM can explain. */
 const PULL_REFUSED = /denied|unauthorized|authentication required|\b40[13]\b|pull access/i;
 
@@ -120,9 +122,11 @@ function buildFailed(
     const host = reference.split('/')[0] ?? reference;
     return new ActionError(`docker push ${reference} failed: ${why}. ${pushFix(why, host)}`);
   }
-  const hint = PULL_REFUSED.test(reason)
-    ? " A FROM image in ECR is pulled with this step's login, so a pull that is denied needs ecr:BatchGetImage on that repository."
-    : '';
+  const hint = SBOM_SCANNER.test(reason)
+    ? " sbom: true runs BuildKit's SBOM scanner, the image docker/buildkit-syft-scanner, which the builder could not pull: let the builder reach Docker Hub, or remove sbom."
+    : PULL_REFUSED.test(reason)
+      ? " A FROM image in ECR is pulled with this step's login, so a pull that is denied needs ecr:BatchGetImage on that repository."
+      : '';
   return new ActionError(
     `${command} failed (exit ${result.exitCode}): ${reason}. The build log is above.${hint}`,
   );

@@ -33,6 +33,10 @@ export interface BuildInputs {
   cacheTo: string[];
   /** buildx's `--provenance` value; 'false' (the default) attaches no attestation. */
   provenance: string;
+  /** buildx `--sbom=true`: an SBOM attestation beside the image (an image index then). */
+  sbom: boolean;
+  /** `lambda: true`: one platform, no attestations, and a pushed image manifest (never an index). */
+  lambda: boolean;
   builder: BuilderChoice;
   push: PushChoice;
   secrets: BuildSecret[];
@@ -201,6 +205,40 @@ function resolveFile(text: string, context: string, env: Env): string | undefine
   return file;
 }
 
+/**
+ * AWS Lambda runs container images from a single image manifest: an index (several platforms, or one
+ * platform with attestations) is refused when the function is created (aws-lambda-roadmap #82). So
+ * `lambda: true` builds one platform, linux/amd64 unless `platforms` names another, with no attestation.
+ */
+function checkLambda(inputs: BuildInputs): void {
+  if (inputs.platforms.length > 1) {
+    throw new InputError(
+      'platforms',
+      inputs.platforms.join(','),
+      'lambda: true takes one platform (Lambda cannot run an image index): name linux/amd64 or linux/arm64',
+    );
+  }
+  if (inputs.provenance !== 'false') {
+    throw new InputError(
+      'provenance',
+      inputs.provenance,
+      'lambda: true pushes no attestation (it would turn the image into an index Lambda refuses): remove provenance',
+    );
+  }
+  if (inputs.sbom) {
+    throw new InputError(
+      'sbom',
+      'true',
+      'lambda: true pushes no attestation (it would turn the image into an index Lambda refuses): remove sbom',
+    );
+  }
+}
+
+/** buildx's platforms: with `lambda: true` and none named, Lambda's default architecture (x86_64). */
+export function buildxPlatforms(inputs: BuildInputs): string[] {
+  return inputs.lambda && inputs.platforms.length === 0 ? ['linux/amd64'] : inputs.platforms;
+}
+
 /** The inputs that only buildx (BuildKit) can honour, with the value each was given. */
 export function buildxOnlyInputs(inputs: BuildInputs): string[] {
   return [
@@ -209,6 +247,7 @@ export function buildxOnlyInputs(inputs: BuildInputs): string[] {
     ...(inputs.cacheFrom.length > 0 ? ['cache-from'] : []),
     ...(inputs.cacheTo.length > 0 ? ['cache-to'] : []),
     ...(inputs.provenance !== 'false' ? ['provenance'] : []),
+    ...(inputs.sbom ? ['sbom'] : []),
     ...(inputs.secrets.length > 0 ? ['secrets'] : []),
   ];
 }
@@ -243,10 +282,13 @@ export function parseBuildInputs(
     cacheFrom: parseLines(input('cache-from')),
     cacheTo: parseLines(input('cache-to')),
     provenance: parseProvenance(input('provenance')),
+    sbom: parseBoolean('sbom', input('sbom'), false),
+    lambda: parseBoolean('lambda', input('lambda'), false),
     builder: oneOf('builder', input('builder'), ['auto', 'buildx', 'docker'] as const, 'auto'),
     push: oneOf('push', input('push'), ['auto', 'true', 'false'] as const, 'auto'),
     secrets: parseSecrets(input('secrets')),
   };
+  if (inputs.lambda) checkLambda(inputs);
   const target = parseTarget(input('target'));
   if (target !== undefined) inputs.target = target;
   if (mode === 'build') {
@@ -264,6 +306,8 @@ export function parseBuildInputs(
       'cache-from',
       'cache-to',
       'secrets',
+      'sbom',
+      'lambda',
     ];
     const first = unused.find((name) => !['', 'false', 'none'].includes(input(name).trim().toLowerCase()));
     if (first !== undefined) {

@@ -6,7 +6,7 @@
 import * as core from '@actions/core';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { buildxOnlyInputs, type BuildInputs } from './inputs.js';
+import { buildxOnlyInputs, buildxPlatforms, type BuildInputs } from './inputs.js';
 import { ecrCacheArgs, type BuildRequest } from './docker-args.js';
 import {
   assertDockerCli,
@@ -200,9 +200,10 @@ function requestOf(context: BuildContext, tags: string[], secrets: string[]): Bu
     buildArgs: buildArgsOf(context),
     labels: context.labels,
     tags,
-    platforms: inputs.platforms,
+    platforms: context.builder.kind === 'buildx' ? buildxPlatforms(inputs) : inputs.platforms,
     ...cacheArgsOf(context),
     provenance: inputs.provenance,
+    ...(inputs.sbom ? { sbom: true } : {}),
     secrets,
     ...(context.sourceDateEpoch === undefined ? {} : { sourceDateEpoch: context.sourceDateEpoch }),
   };

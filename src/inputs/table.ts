@@ -311,6 +311,20 @@ export const INPUTS: readonly InputSpec[] = [
     help: 'false (default), true, mode=min, mode=max (buildx)',
   },
   {
+    name: 'sbom',
+    section: 'Build and push',
+    default: 'false',
+    value: BOOLEAN,
+    help: 'attach an SBOM attestation (buildx)',
+  },
+  {
+    name: 'lambda',
+    section: 'Build and push',
+    default: 'false',
+    value: BOOLEAN,
+    help: 'an image AWS Lambda can run: one platform, no attestations, an image manifest',
+  },
+  {
     name: 'builder',
     section: 'Build and push',
     default: 'auto',

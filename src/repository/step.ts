@@ -5,7 +5,8 @@
 import * as core from '@actions/core';
 import { ecrClientFor } from '../aws/ecr-client.js';
 import type { PolicyForAction } from '../aws/errors.js';
-import { configDigests, listImages } from '../aws/images.js';
+import { configDigests, INDEX_MEDIA_TYPES, listImages, pushedManifestType } from '../aws/images.js';
+import { ActionError } from '../shared/errors.js';
 import { ensureRepository, type RepositoryDescription } from '../aws/repository.js';
 import { syncLifecyclePolicy, syncRepositoryPolicy, type PolicySyncResult } from '../aws/policies-sync.js';
 import type { RepositoryManagement } from './management.js';
@@ -144,6 +145,44 @@ export async function settleOutcomes(
         }
       }
       outcome.plan = settleAfterBuild(outcome.plan, configs, image);
+    }),
+  );
+}
+
+/**
+ * `lambda: true`: the pushed image must be one image manifest in every registry, read back from ECR (with
+ * its read-after-write window allowed for). An index, or a manifest ECR never shows, fails the step.
+ */
+export async function checkLambdaImages(
+  outcomes: readonly RepositoryOutcome[],
+  digest: string,
+  options: ClientOptions & { name: string; policyFor: PolicyForAction },
+): Promise<void> {
+  await Promise.all(
+    outcomes.map(async (outcome) => {
+      const client = clientFor(outcome.spec, options);
+      const where = `${outcome.host}/${options.name}@${digest}`;
+      try {
+        const type = await pushedManifestType(client, {
+          name: options.name,
+          ...(outcome.spec.accountId ? { registryId: outcome.spec.accountId } : {}),
+          policyFor: options.policyFor,
+          digest,
+        });
+        if (type === undefined) {
+          throw new ActionError(
+            `lambda: true, but ${where} could not be read back after the push (ECR kept answering that it has no such image): re-run the job; if it persists, check the repository's lifecycle policy.`,
+          );
+        }
+        if (INDEX_MEDIA_TYPES.includes(type)) {
+          throw new ActionError(
+            `lambda: true, but ${where} is an image index (${type}), which Lambda cannot run. Fix: build one platform without attestations (no provenance, no sbom, one entry in platforms).`,
+          );
+        }
+        core.info(`${where}: ${type}, an image manifest Lambda can run.`);
+      } finally {
+        client.destroy();
+      }
     }),
   );
 }

@@ -190,6 +190,31 @@ export async function getManifest(registry, repository, reference) {
   return { digest, mediaType, manifest, index: null };
 }
 
+/**
+ * The manifest of `repository:reference` exactly as the registry stores it (an index is not resolved):
+ * `{ digest, mediaType, manifest }`, or null when not found.
+ */
+export async function getRawManifest(registry, repository, reference) {
+  const accept = Object.values(MANIFEST_TYPES).join(', ');
+  const res = await registryFetch(registry, `/v2/${repository}/manifests/${reference}`, {
+    headers: { accept },
+  });
+  if (res.status === 404) return null;
+  await expectOk(res, `manifest ${repository}:${reference}`);
+  return {
+    digest: res.headers.get('docker-content-digest'),
+    mediaType: res.headers.get('content-type')?.split(';')[0],
+    manifest: await res.json(),
+  };
+}
+
+/** A blob's bytes. */
+export async function getBlob(registry, repository, digest) {
+  const res = await registryFetch(registry, `/v2/${repository}/blobs/${digest}`);
+  await expectOk(res, `blob ${digest} of ${repository}`);
+  return Buffer.from(await res.arrayBuffer());
+}
+
 /** The image config (the JSON the manifest's config descriptor points at), or null. */
 export async function getImageConfig(registry, repository, reference) {
   const found = await getManifest(registry, repository, reference);
