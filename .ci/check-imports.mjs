@@ -25,7 +25,7 @@ const PURE = [
   /^login\/(plan|registries)\.ts$/,
   /^iam\/policy\.ts$/,
   /^repository\/(tag-plan|policies)\//,
-  /^builder\/(docker-args|push-decision)\.ts$/,
+  /^builder\/(docker-args|push-decision|build-options|secret-guard)\.ts$/,
   /^inputs\/values\.ts$/,
   /^docker-config\/(merge|format)\.ts$/,
 ];

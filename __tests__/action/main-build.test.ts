@@ -22,6 +22,7 @@ import { mockRepository as mockRepositoryOf } from '../fixtures/mocked-repositor
 const docker = {
   hasBuildx: jest.fn<() => Promise<boolean>>(),
   assertDockerCli: jest.fn<() => Promise<void>>(),
+  buildxBuilderDriver: jest.fn<(name: string) => Promise<string | undefined>>(),
   localImageId: jest.fn<(reference: string) => Promise<string | undefined>>(),
   usesContainerdStore: jest.fn<() => Promise<boolean>>(),
   buildClassic: jest.fn<(request: BuildRequest) => Promise<{ imageId: string }>>(),

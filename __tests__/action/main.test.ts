@@ -155,13 +155,25 @@ describe('main: outputs, docker config and state', () => {
     const { 'docker-config': dir } = await env.outputs();
     expect(path.dirname(dir!)).toBe(env.runnerTemp);
     expect((await fs.stat(dir!)).mode & 0o777).toBe(0o700);
-    expect(await env.exported()).toEqual({ DOCKER_CONFIG: dir });
+    // buildx's builders (docker/setup-buildx-action's) stay where they were: BUILDX_CONFIG is kept.
+    expect(await env.exported()).toEqual({
+      DOCKER_CONFIG: dir,
+      BUILDX_CONFIG: path.join(env.home, '.docker', 'buildx'),
+    });
     expect(process.env.DOCKER_CONFIG).toBe(dir);
     expect(await readJson(path.join(dir!, 'config.json'))).toEqual({
       auths: { [HOST_A]: { auth: authValue('AWS', PASSWORD[A]!) } },
     });
     expect((await env.state()).isolatedDir).toBe(dir);
     await expect(fs.access(path.join(env.home, '.docker'))).rejects.toThrow();
+  });
+
+  test('isolated with BUILDX_CONFIG already set: left as it is', async () => {
+    process.env.BUILDX_CONFIG = path.join(env.home, 'buildx-state');
+    env.setInputs({ registries: A, 'docker-config': 'isolated' });
+    await runMain();
+    expect(Object.keys(await env.exported())).toEqual(['DOCKER_CONFIG']);
+    expect(process.env.BUILDX_CONFIG).toBe(path.join(env.home, 'buildx-state'));
   });
 
   test('a docker-config path, relative to the workspace', async () => {

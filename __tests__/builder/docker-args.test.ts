@@ -9,6 +9,7 @@ import {
   type BuildxOutput,
 } from '../../src/builder/docker-args.js';
 import { readFixture } from '../fixtures/paths.js';
+import { parseBuildOptions } from '../../src/builder/build-options.js';
 
 const fixture = (name: string): string => readFixture('build', name);
 
@@ -257,5 +258,44 @@ describe('SOURCE_DATE_EPOCH', () => {
     expect(classicBuildArgs(request({ sourceDateEpoch: 1714564800 }), IID).join(' ')).not.toContain(
       'SOURCE_DATE_EPOCH',
     );
+  });
+});
+
+describe("build-push-action's options and a named builder reach docker joined to their flags", () => {
+  const output = { iidFile: IID, metadataFile: METADATA, output: 'push' as const };
+  const options = parseBuildOptions(
+    (name) =>
+      ({
+        'no-cache': 'true',
+        network: 'host',
+        'build-contexts': 'src=../src',
+        load: 'true',
+        ulimit: 'nofile=10',
+      })[name] ?? '',
+  );
+
+  test('buildx: --builder first, every option, --push and --load, the context last', () => {
+    const args = buildxBuildArgs(
+      request({ options, builderInstance: { name: 'k8s-builder', viaContext: false } }),
+      output,
+    );
+    expect(args.slice(0, 3)).toEqual(['buildx', 'build', '--builder=k8s-builder']);
+    for (const flag of ['--no-cache', '--network=host', '--build-context=src=../src', '--ulimit=nofile=10']) {
+      expect(args).toContain(flag);
+    }
+    expect(args.slice(-3)).toEqual(['--push', '--load', CONTEXT]);
+  });
+
+  test('a docker-driver builder is its docker context: docker --context=NAME buildx build', () => {
+    const args = buildxBuildArgs(request({ builderInstance: { name: 'ci-ctx', viaContext: true } }), output);
+    expect(args.slice(0, 3)).toEqual(['--context=ci-ctx', 'buildx', 'build']);
+    expect(args.join(' ')).not.toContain('--builder=');
+  });
+
+  test('classic: the options docker build knows, none of buildx’s', () => {
+    const args = classicBuildArgs(request({ options }), IID);
+    expect(args).toEqual(expect.arrayContaining(['--no-cache', '--network=host', '--ulimit=nofile=10']));
+    expect(args.join(' ')).not.toMatch(/--build-context|--load|--builder/);
+    expect(args.at(-1)).toBe(CONTEXT);
   });
 });

@@ -233,6 +233,7 @@ describe('buildWithBuildx', () => {
       imageId: IMAGE_ID,
       digest: DIGEST,
       configDigest: CONFIG,
+      metadata: fixture('buildx-metadata.json').trim(),
     });
     const [args] = calls();
     expect(args?.slice(0, 2)).toEqual(['buildx', 'build']);
@@ -264,6 +265,7 @@ describe('buildWithBuildx', () => {
       imageId: DIGEST,
       digest: DIGEST,
       configDigest: CONFIG,
+      metadata: fixture('buildx-metadata.json').trim(),
     });
   });
 

@@ -35,6 +35,18 @@ afterAll(() => {
 });
 
 const REPOSITORY = 'team/app';
+const NO_OPTIONS = {
+  load: false,
+  noCache: false,
+  pull: false,
+  buildContexts: [],
+  ssh: [],
+  annotations: [],
+  addHosts: [],
+  ulimits: [],
+  allow: [],
+  secrets: [],
+};
 
 /** Parses the inputs as the action does, every input not given being empty. */
 function parse(values: Record<string, string>, repository: string | null = REPOSITORY): BuildInputs {
@@ -76,6 +88,7 @@ describe('parseBuildInputs: what is pushed', () => {
       builder: 'auto',
       push: 'auto',
       secrets: [],
+      options: NO_OPTIONS,
     });
   });
 
@@ -95,6 +108,7 @@ describe('parseBuildInputs: what is pushed', () => {
       builder: 'auto',
       push: 'auto',
       secrets: [],
+      options: NO_OPTIONS,
     });
   });
 
@@ -309,11 +323,18 @@ describe('parseBuildInputs: label-build-args, builder, push, cache, provenance',
     expect(build({ builder: value }).builder).toBe(expected);
   });
 
-  test.each(['podman', 'classic', 'kaniko'])('builder %j is rejected', (value) => {
+  test.each(['builder-1', 'my_builder', 'eks.remote'])(
+    'builder %j: a buildx builder instance by name (what docker/setup-buildx-action outputs)',
+    (value) => {
+      expect(build({ builder: value })).toMatchObject({ builder: 'buildx', builderName: value });
+      expect(buildxOnlyInputs(build({ builder: value }))).toEqual(['builder']);
+    },
+  );
+
+  test.each(['--driver=remote', 'a b', '../x', '-x'])('builder %j is rejected', (value) => {
     const error = inputErrorOf(() => build({ builder: value }));
-    expect(error.message).toBe(
-      `Input 'builder': '${value}' is not valid; expected 'auto', 'buildx', 'docker'.`,
-    );
+    expect(error.input).toBe('builder');
+    expect(error.message).toMatch(/expected 'auto', 'buildx', 'docker' or the name of a buildx builder/);
   });
 
   test.each([

@@ -129,6 +129,9 @@ describe('boolean inputs are flags', () => {
         'skip-logout',
         'sbom',
         'lambda',
+        'load',
+        'no-cache',
+        'pull',
       ].sort(),
     );
   });

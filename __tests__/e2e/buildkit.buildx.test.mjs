@@ -101,10 +101,11 @@ async function setup(t, files) {
 }
 
 /** Main then post, both green, no secret anywhere in what they printed or wrote. */
-async function runJob(t, { api, workdir }, inputs) {
+async function runJob(t, { api, workdir }, inputs, env = {}) {
   const main = await runAction({
     workdir,
     api,
+    env,
     inputs: {
       registries: ACCOUNT,
       region: REGION,
@@ -314,5 +315,94 @@ test(
     assert.match(main.visibleLog, /an image manifest Lambda can run\./, 'the step read it back');
     const reads = job.api.calls.filter((call) => call.operation === 'BatchGetImage');
     assert.ok(reads.length >= 1, 'read back through the ECR API');
+  },
+);
+
+test(
+  "build-push-action's inputs reach BuildKit: build-contexts, annotations, add-hosts, no-cache; metadata and imageid outputs",
+  { timeout: TEST_TIMEOUT_MS },
+  async (t) => {
+    const nonce = randomBytes(8).toString('hex');
+    const job = await setup(t, {
+      Dockerfile:
+        `FROM ${BASE_IMAGE}\n` +
+        'COPY --from=extra /extra.txt /extra.txt\n' +
+        'RUN grep -q "10.1.2.3[[:space:]]*e2e-host" /etc/hosts && echo hosts-ok > /hosts-ok\n',
+    });
+    if (!job) return;
+    const extra = path.join(job.workdir.root, 'extra');
+    await mkdir(extra);
+    await writeFile(path.join(extra, 'extra.txt'), `extra ${nonce}\n`);
+    const repository = uniqueRepo('options');
+    const main = await runJob(t, job, {
+      repository,
+      'build-contexts': `extra=${extra}`,
+      annotations: 'manifest:org.example.team=platform',
+      'add-hosts': 'e2e-host:10.1.2.3',
+      'no-cache': 'true',
+    });
+    assert.match(main.visibleLog, / --no-cache /);
+    const pushed = await getRawManifest(registry, repository, SHA_TAG);
+    assert.equal(pushed.manifest.annotations?.['org.example.team'], 'platform', 'the manifest annotation');
+    const layers = await Promise.all(
+      pushed.manifest.layers.map(async (layer) =>
+        gunzipSync(await getBlob(registry, repository, layer.digest)),
+      ),
+    );
+    assert.ok(
+      layers.some((bytes) => bytes.includes(`extra ${nonce}\n`)),
+      'the file from the extra build context',
+    );
+    assert.ok(
+      layers.some((bytes) => bytes.includes('hosts-ok\n')),
+      'the RUN step saw the added host',
+    );
+    const metadata = JSON.parse(main.outputs.metadata);
+    assert.equal(metadata['containerimage.digest'], main.outputs.digest, 'metadata: buildx’s metadata file');
+    assert.equal(main.outputs.imageid, main.outputs['image-id']);
+    assert.equal(main.outputs.imageid, pushed.manifest.config.digest, 'imageid: the config digest');
+  },
+);
+
+test(
+  'builder: a buildx builder instance by name; an unknown one fails before any AWS call',
+  { timeout: TEST_TIMEOUT_MS },
+  async (t) => {
+    const job = await setup(t, COPY_ONLY(randomBytes(8).toString('hex')));
+    if (!job) return;
+    // A named builder: buildx's docker driver on a docker context of its own, pointing at the BuildKit
+    // engine, in the job's docker config (contexts live there; setup-buildx-action's builders live in
+    // its buildx/ directory, which an isolated config keeps through BUILDX_CONFIG).
+    const name = `e2e-ctx-${randomBytes(3).toString('hex')}`;
+    const created = await docker(['context', 'create', name, '--docker', `host=${process.env.DOCKER_HOST}`], {
+      env: { DOCKER_CONFIG: path.join(job.workdir.home, '.docker') },
+    });
+    assert.equal(created.code, 0, created.stderr);
+    const repository = uniqueRepo('named');
+    // A context's builder is used with the context's own endpoint: DOCKER_HOST would override it.
+    const main = await runJob(
+      t,
+      job,
+      { repository, builder: name, 'docker-config': 'default' },
+      { DOCKER_HOST: undefined },
+    );
+    assert.match(main.visibleLog, new RegExp(`docker --context=${name} buildx build `));
+    assert.ok(
+      (await getRawManifest(registry, repository, SHA_TAG)).digest,
+      'pushed through the named builder',
+    );
+
+    const missing = await setup(t, COPY_ONLY('x'));
+    const failed = await runAction({
+      workdir: missing.workdir,
+      api: missing.api,
+      inputs: { registries: ACCOUNT, region: REGION, build: 'true', repository, builder: 'no-such-builder' },
+    });
+    assert.equal(failed.code, 1, describeStep(failed));
+    assert.match(
+      failed.errors[0] ?? '',
+      /^Input 'builder': 'no-such-builder' is not valid; buildx has no builder of that name/,
+    );
+    assert.deepEqual(missing.api.calls, [], 'no AWS call');
   },
 );

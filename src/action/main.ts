@@ -4,6 +4,8 @@
  * lives in its own folder; this file decides the order and what each stage is handed.
  */
 import * as core from '@actions/core';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { redactProxy } from '../aws/proxy.js';
 import { refuseSecretsInImage } from '../builder/secret-guard.js';
 import { decidePush, type PushDecision } from '../builder/push-decision.js';
@@ -109,6 +111,11 @@ async function logIn(inputs: Inputs, decision: PushDecision | undefined): Promis
   const dir = await prepareConfigDir(inputs.dockerConfig);
   if (inputs.dockerConfig.kind === 'isolated') {
     if (!inputs.skipLogout) saveIsolatedDir(dir);
+    // buildx keeps its builders (docker/setup-buildx-action's among them) under DOCKER_CONFIG/buildx
+    // unless BUILDX_CONFIG says otherwise: a fresh DOCKER_CONFIG must not hide them from this step's
+    // build or from later steps.
+    const buildxConfig = keptBuildxConfig(process.env);
+    if (buildxConfig !== undefined) core.exportVariable('BUILDX_CONFIG', buildxConfig);
     core.exportVariable('DOCKER_CONFIG', dir);
   }
   const persist = inputs.skipLogout ? async () => {} : undoFileWriter(process.env.RUNNER_TEMP);
@@ -120,6 +127,12 @@ async function logIn(inputs: Inputs, decision: PushDecision | undefined): Promis
       `tokens valid until ${loginPlan.expiresAt.toISOString()}).`,
   );
   return loginPlan;
+}
+
+/** Where buildx's state is before the config moves: BUILDX_CONFIG if set (then kept as it is), else the old config's. */
+function keptBuildxConfig(env: NodeJS.ProcessEnv): string | undefined {
+  if (env.BUILDX_CONFIG) return undefined;
+  return path.join(env.DOCKER_CONFIG || path.join(env.HOME || os.homedir(), '.docker'), 'buildx');
 }
 
 function saveCleanupState(inputs: Inputs, plan: LoginPlan, refs: ReturnType<typeof repositoryRefs>): void {

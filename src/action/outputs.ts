@@ -60,6 +60,8 @@ export function writeBuildOutputs(build: BuildResult): void {
   core.setOutput('images', references.join('\n'));
   core.setOutput('digest', build.digest ?? '');
   core.setOutput('image-id', build.imageId);
+  core.setOutput('imageid', build.imageId);
+  core.setOutput('metadata', build.metadata ?? '');
   core.setOutput('pushed', String(build.pushed.length > 0));
 }
 

@@ -4,6 +4,14 @@
  * never read as an option. The context is last: an absolute path or a URL, so never option-like either.
  */
 
+import { buildxOptionArgs, commonOptionArgs, type BuildOptions } from './build-options.js';
+
+export interface BuilderInstance {
+  name: string;
+  /** A docker-driver builder is a docker context: buildx only takes it through `docker --context`. */
+  viaContext: boolean;
+}
+
 export interface BuildRequest {
   context: string;
   file?: string;
@@ -18,6 +26,10 @@ export interface BuildRequest {
   cacheTo: string[];
   provenance: string;
   sbom?: boolean;
+  /** build-push-action's options (no-cache, network, build-contexts, ...); buildx-only ones go to buildx only. */
+  options?: BuildOptions;
+  /** A named buildx builder instance: `--builder=NAME`, or `docker --context=NAME` for a docker-driver one. */
+  builderInstance?: BuilderInstance;
   /** buildx `--secret` values (`id=NAME,src=FILE` or `id=NAME,env=VARIABLE`): never a secret's value. */
   secrets: string[];
   /** buildx: BuildKit stamps the image config and history with this time, so a rebuild is the same image. */
@@ -44,7 +56,13 @@ function commonArgs(request: BuildRequest): string[] {
 
 /** The classic builder: `docker build`, one image tagged with every reference; pushed tag by tag after. */
 export function classicBuildArgs(request: BuildRequest, iidFile: string): string[] {
-  return ['build', ...commonArgs(request), `--iidfile=${iidFile}`, request.context];
+  return [
+    'build',
+    ...commonArgs(request),
+    ...(request.options ? commonOptionArgs(request.options) : []),
+    `--iidfile=${iidFile}`,
+    request.context,
+  ];
 }
 
 /** SOURCE_DATE_EPOCH as a build arg, unless the user's build args set it already. */
@@ -56,11 +74,17 @@ function sourceDateEpochArgs(request: BuildRequest): string[] {
 
 /** One `docker buildx build` with every tag: pushes to every registry at once. */
 export function buildxBuildArgs(request: BuildRequest, output: BuildxOutput): string[] {
-  const outputArgs = { push: ['--push'], load: ['--load'], cache: [] }[output.output];
+  const outputArgs: string[] = { push: ['--push'], load: ['--load'], cache: [] }[output.output];
+  // `load: true` keeps the pushed image in the local store too.
+  if (output.output === 'push' && request.options?.load) outputArgs.push('--load');
+  const instance = request.builderInstance;
   return [
+    ...(instance?.viaContext ? [`--context=${instance.name}`] : []),
     'buildx',
     'build',
+    ...(instance && !instance.viaContext ? [`--builder=${instance.name}`] : []),
     ...commonArgs(request),
+    ...(request.options ? [...commonOptionArgs(request.options), ...buildxOptionArgs(request.options)] : []),
     ...sourceDateEpochArgs(request),
     ...(request.platforms.length > 0 ? [`--platform=${request.platforms.join(',')}`] : []),
     ...request.cacheFrom.map((value) => `--cache-from=${value}`),

@@ -21,6 +21,8 @@ import {
 export interface BuiltImage extends BuildxMetadata {
   /** The local image ID (`--iidfile`): the config digest in docker's classic image store. */
   imageId: string;
+  /** buildx's metadata file as it wrote it (JSON); the `metadata` output. */
+  metadata?: string;
 }
 
 async function docker(args: string[], options: { silent?: boolean; env?: Record<string, string> } = {}) {
@@ -72,6 +74,16 @@ function reasonOf(result: { stdout: string; stderr: string }): string {
   const line =
     lines.findLast((text) => /error|denied|invalid|unauthorized|failed/i.test(text)) ?? lines.at(-1);
   return (line ?? '').replace(/\.+$/, '');
+}
+
+/**
+ * The driver of a buildx builder instance (`docker buildx inspect NAME`), or undefined when buildx has no
+ * builder of that name. A `docker` driver builder is a docker context: buildx takes it as `--context`.
+ */
+export async function buildxBuilderDriver(name: string): Promise<string | undefined> {
+  const result = await docker(['buildx', 'inspect', name], { silent: true });
+  if (result.exitCode !== 0) return undefined;
+  return /^Driver:\s*(\S+)/m.exec(result.stdout)?.[1] ?? 'unknown';
 }
 
 export async function hasBuildx(): Promise<boolean> {
@@ -153,8 +165,13 @@ export async function buildWithBuildx(
     const files = { iidFile: path.join(dir, 'iid'), metadataFile: path.join(dir, 'metadata.json') };
     const result = await docker(buildxBuildArgs(request, { ...files, output }));
     if (result.exitCode !== 0) throw buildFailed('docker buildx build', result);
-    const metadata = parseBuildxMetadata(await readIfPresent(files.metadataFile));
-    return { imageId: (await readIfPresent(files.iidFile)) || (metadata.digest ?? ''), ...metadata };
+    const text = await readIfPresent(files.metadataFile);
+    const metadata = parseBuildxMetadata(text);
+    return {
+      imageId: (await readIfPresent(files.iidFile)) || (metadata.digest ?? ''),
+      ...metadata,
+      ...(text === '' ? {} : { metadata: text }),
+    };
   });
 }
 

@@ -7,8 +7,11 @@ import * as path from 'node:path';
 import { InputError } from '../shared/errors.js';
 import { parseBoolean } from '../inputs/values.js';
 import { parseLines, parseList } from '../shared/lists.js';
+import { buildxOnlyOptions, parseBuildOptions, type BuildOptions } from './build-options.js';
 
 export type BuilderChoice = 'auto' | 'buildx' | 'docker';
+/** A buildx builder instance's name, as docker/setup-buildx-action outputs it (`name`). */
+const BUILDER_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 export type PushChoice = 'auto' | 'true' | 'false';
 
 /** A BuildKit secret: a value (kept in a 0600 temp file while the build runs) or buildx's own form. */
@@ -38,7 +41,11 @@ export interface BuildInputs {
   /** `lambda: true`: one platform, no attestations, and a pushed image manifest (never an index). */
   lambda: boolean;
   builder: BuilderChoice;
+  /** `builder: NAME`: a buildx builder instance (remote, kubernetes, docker-container) by its name. */
+  builderName?: string;
   push: PushChoice;
+  /** docker/build-push-action's inputs that apply: no-cache, pull, network, build-contexts, ... */
+  options: BuildOptions;
   secrets: BuildSecret[];
 }
 
@@ -63,6 +70,20 @@ function oneOf<T extends string>(input: string, text: string, values: readonly T
     throw new InputError(input, text, `expected ${values.map((value) => `'${value}'`).join(', ')}`);
   }
   return found;
+}
+
+/** `auto`, `buildx`, `docker`, or the name of a buildx builder instance (which means buildx). */
+function parseBuilder(text: string): { builder: BuilderChoice; builderName?: string } {
+  const value = text.trim();
+  const lowered = value.toLowerCase();
+  if (lowered === '' || lowered === 'auto') return { builder: 'auto' };
+  if (lowered === 'buildx' || lowered === 'docker') return { builder: lowered };
+  if (BUILDER_NAME.test(value)) return { builder: 'buildx', builderName: value };
+  throw new InputError(
+    'builder',
+    text,
+    "expected 'auto', 'buildx', 'docker' or the name of a buildx builder (docker/setup-buildx-action's name output)",
+  );
 }
 
 export function parseBuildArgs(text: string): [string, string][] {
@@ -248,6 +269,8 @@ export function buildxOnlyInputs(inputs: BuildInputs): string[] {
     ...(inputs.cacheTo.length > 0 ? ['cache-to'] : []),
     ...(inputs.provenance !== 'false' ? ['provenance'] : []),
     ...(inputs.sbom ? ['sbom'] : []),
+    ...buildxOnlyOptions(inputs.options),
+    ...(inputs.builderName === undefined ? [] : ['builder']),
     ...(inputs.secrets.length > 0 ? ['secrets'] : []),
   ];
 }
@@ -284,9 +307,10 @@ export function parseBuildInputs(
     provenance: parseProvenance(input('provenance')),
     sbom: parseBoolean('sbom', input('sbom'), false),
     lambda: parseBoolean('lambda', input('lambda'), false),
-    builder: oneOf('builder', input('builder'), ['auto', 'buildx', 'docker'] as const, 'auto'),
+    ...parseBuilder(input('builder')),
     push: oneOf('push', input('push'), ['auto', 'true', 'false'] as const, 'auto'),
     secrets: parseSecrets(input('secrets')),
+    options: parseBuildOptions(input),
   };
   if (inputs.lambda) checkLambda(inputs);
   const target = parseTarget(input('target'));
@@ -308,6 +332,19 @@ export function parseBuildInputs(
       'secrets',
       'sbom',
       'lambda',
+      'load',
+      'no-cache',
+      'pull',
+      'build-contexts',
+      'ssh',
+      'annotations',
+      'network',
+      'add-hosts',
+      'shm-size',
+      'ulimit',
+      'secret-files',
+      'secret-envs',
+      'allow',
     ];
     const first = unused.find((name) => !['', 'false', 'none'].includes(input(name).trim().toLowerCase()));
     if (first !== undefined) {

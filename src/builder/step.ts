@@ -7,10 +7,11 @@ import * as core from '@actions/core';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { buildxOnlyInputs, buildxPlatforms, type BuildInputs } from './inputs.js';
-import { ecrCacheArgs, type BuildRequest } from './docker-args.js';
+import { ecrCacheArgs, type BuildRequest, type BuilderInstance } from './docker-args.js';
 import {
   assertDockerCli,
   buildClassic,
+  buildxBuilderDriver,
   buildWithBuildx,
   hasBuildx,
   localImageId,
@@ -28,7 +29,8 @@ import { isTagImmutable } from '../repository/policies/tag-mutability.js';
 import type { PushTarget } from '../repository/step.js';
 
 export type Builder =
-  | { kind: 'buildx' }
+  /** `instance`: a named buildx builder (`builder: NAME`); `viaContext` for a docker-driver one. */
+  | { kind: 'buildx'; instance?: BuilderInstance }
   | { kind: 'docker' }
   /** `idIsDigest`: the containerd store names a local image by its manifest digest, the classic one by its config. */
   | { kind: 'source'; image: string; imageId: string; idIsDigest: boolean };
@@ -67,11 +69,24 @@ export async function chooseBuilder(inputs: BuildInputs): Promise<Builder> {
     await assertDockerCli();
     return { kind: 'docker' };
   }
-  if (await hasBuildx()) return { kind: 'buildx' };
+  if (await hasBuildx()) {
+    const name = inputs.builderName;
+    if (name === undefined) return { kind: 'buildx' };
+    const driver = await buildxBuilderDriver(name);
+    if (driver === undefined) {
+      throw new InputError(
+        'builder',
+        name,
+        "buildx has no builder of that name: create it first (docker/setup-buildx-action, or 'docker buildx create --name'), see 'docker buildx ls'",
+      );
+    }
+    // buildx reaches a docker-driver builder through its docker context, every other one by --builder.
+    return { kind: 'buildx', instance: { name, viaContext: driver === 'docker' } };
+  }
   if (inputs.builder === 'buildx') {
     throw new InputError(
       'builder',
-      'buildx',
+      inputs.builderName ?? 'buildx',
       `docker buildx is not installed here: ${BUILDX_FIX}, or use builder: auto`,
     );
   }
@@ -87,6 +102,9 @@ export async function chooseBuilder(inputs: BuildInputs): Promise<Builder> {
 
 export function describeBuilder(builder: Builder): string {
   if (builder.kind === 'source') return `source-image ${builder.image} (${builder.imageId})`;
+  if (builder.kind === 'buildx' && builder.instance) {
+    return `docker buildx build on the builder ${builder.instance.name}`;
+  }
   return builder.kind === 'buildx'
     ? 'docker buildx build'
     : 'docker build (classic builder: each tag is pushed after the build)';
@@ -109,6 +127,8 @@ export interface BuildResult {
   imageId: string;
   /** The manifest digest the registries hold (the same in each); undefined when nothing was pushed. */
   digest?: string;
+  /** buildx's metadata file (JSON), for the `metadata` output. */
+  metadata?: string;
   /** Every reference the image has, first the primary one: the `image` and `images` outputs. */
   references: string[];
   pushed: PushedReference[];
@@ -204,7 +224,12 @@ function requestOf(context: BuildContext, tags: string[], secrets: string[]): Bu
     ...cacheArgsOf(context),
     provenance: inputs.provenance,
     ...(inputs.sbom ? { sbom: true } : {}),
-    secrets,
+    // secret-files and secret-envs are in buildx's own form already.
+    secrets: [...secrets, ...inputs.options.secrets.map((secret) => secret.raw)],
+    options: inputs.options,
+    ...(context.builder.kind === 'buildx' && context.builder.instance
+      ? { builderInstance: context.builder.instance }
+      : {}),
     ...(context.sourceDateEpoch === undefined ? {} : { sourceDateEpoch: context.sourceDateEpoch }),
   };
 }
@@ -307,6 +332,7 @@ export function buildResultOf(
     builder: context.builder.kind,
     imageId: built.imageId,
     ...(digest === undefined ? {} : { digest }),
+    ...(built.metadata === undefined ? {} : { metadata: built.metadata }),
     references: allReferences(context.target),
     pushed,
   };

@@ -345,6 +345,87 @@ export const INPUTS: readonly InputSpec[] = [
     value: LINES,
     help: 'BuildKit secrets: NAME=VALUE, id=NAME,src=FILE or id=NAME,env=VAR (buildx)',
   },
+  {
+    name: 'load',
+    section: 'Build and push',
+    default: 'false',
+    value: BOOLEAN,
+    help: 'also load the pushed image locally (buildx)',
+  },
+  {
+    name: 'no-cache',
+    section: 'Build and push',
+    default: 'false',
+    value: BOOLEAN,
+    help: 'build without the cache',
+  },
+  {
+    name: 'pull',
+    section: 'Build and push',
+    default: 'false',
+    value: BOOLEAN,
+    help: 'always pull newer base images',
+  },
+  {
+    name: 'build-contexts',
+    section: 'Build and push',
+    value: LINES,
+    help: 'extra build contexts, NAME=VALUE per line (buildx)',
+  },
+  {
+    name: 'ssh',
+    section: 'Build and push',
+    value: LINES,
+    help: 'SSH agent sockets or keys, default or ID=PATH (buildx)',
+  },
+  {
+    name: 'annotations',
+    section: 'Build and push',
+    value: LINES,
+    help: 'OCI annotations, [LEVEL:]KEY=VALUE per line (buildx)',
+  },
+  {
+    name: 'network',
+    section: 'Build and push',
+    value: TEXT,
+    help: 'network for RUN steps: host, none or a name',
+  },
+  {
+    name: 'add-hosts',
+    section: 'Build and push',
+    value: LIST,
+    help: 'HOST:IP mappings for the build',
+  },
+  {
+    name: 'shm-size',
+    section: 'Build and push',
+    value: TEXT,
+    help: 'size of /dev/shm, such as 2g',
+  },
+  {
+    name: 'ulimit',
+    section: 'Build and push',
+    value: LINES,
+    help: 'ulimits, TYPE=SOFT[:HARD] per line',
+  },
+  {
+    name: 'secret-files',
+    section: 'Build and push',
+    value: LINES,
+    help: 'BuildKit secrets from files, ID=PATH per line (buildx)',
+  },
+  {
+    name: 'secret-envs',
+    section: 'Build and push',
+    value: LINES,
+    help: 'BuildKit secrets from variables, ID=VARIABLE per line (buildx)',
+  },
+  {
+    name: 'allow',
+    section: 'Build and push',
+    value: LIST,
+    help: 'entitlements such as network.host (buildx)',
+  },
 ];
 
 const BY_NAME = new Map(INPUTS.map((spec) => [spec.name, spec]));
