@@ -3,10 +3,12 @@
 // measured in the same run so the ratios hold on any machine. Then, where Docker and docker-registry
 // are available, build and push: the action against plain docker commands (bench/build.mjs).
 //
-//   node bench/run.mjs [--runs 15] [--rss-runs 5] [--build-runs 11] [--payload-kb 1024] [--skip-build] [--check]
+//   node bench/run.mjs [--runs 15] [--rss-runs 5] [--build-runs 11] [--payload-kb 1024]
+//                      [--builder docker|buildx|both] [--skip-build] [--check] [--write]
 //
-// --build-runs and --payload-kb default to BENCH_BUILD_RUNS and BENCH_BUILD_PAYLOAD_KB, else 11 and 1024.
-// --check exits 1 when a target is missed. Results also go to bench/results.json.
+// --build-runs, --payload-kb and --builder default to BENCH_BUILD_RUNS, BENCH_BUILD_PAYLOAD_KB and
+// BENCH_BUILDER, else 11, 1024 and both. --check exits 1 when a target is missed. --write records the
+// figures in bench/results.json (tracked, so never rewritten unless asked).
 import { readdirSync, statSync } from 'node:fs';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -24,7 +26,7 @@ import {
   prepareStep,
   resolveNode24,
 } from '../__tests__/e2e/support/runner.mjs';
-import { buildOptions, printBuildResults, runBuildBench } from './build.mjs';
+import { buildOptions, formatJson, mergeBuildResults, runBuildBenches } from './build.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const RSS_HOOK = pathToFileURL(path.join(here, 'rss-hook.mjs')).href;
@@ -44,11 +46,14 @@ const { values: args } = parseArgs({
     'build-runs': { type: 'string' },
     'payload-kb': { type: 'string' },
     'skip-build': { type: 'boolean', default: false },
+    builder: { type: 'string' },
+    write: { type: 'boolean', default: false },
   },
 });
 const BUILD = buildOptions([
   ...(args['build-runs'] === undefined ? [] : ['--runs', args['build-runs']]),
   ...(args['payload-kb'] === undefined ? [] : ['--payload-kb', args['payload-kb']]),
+  ...(args.builder === undefined ? [] : ['--builder', args.builder]),
 ]);
 const RUNS = Number(args.runs);
 const RSS_RUNS = Number(args['rss-runs']);
@@ -71,18 +76,6 @@ const CASES = {
   one: { registries: '100000000001', region: 'eu-west-1', 'docker-config': 'isolated' },
   ten: { registries: tenHosts.join('\n'), 'docker-config': 'isolated' },
 };
-
-/** JSON as the repository's Prettier config lays it out, so `prettier --check .` stays clean. */
-async function formatJson(value) {
-  const text = `${JSON.stringify(value, null, 2)}\n`;
-  try {
-    const prettier = await import('prettier');
-    const config = (await prettier.resolveConfig(RESULTS_FILE)) ?? {};
-    return await prettier.format(text, { ...config, filepath: RESULTS_FILE });
-  } catch {
-    return text;
-  }
-}
 
 function median(values) {
   const sorted = [...values].sort((a, b) => a - b);
@@ -224,34 +217,32 @@ console.log(
 console.log(`target dist/index.js < ${TARGETS.distBytes} bytes: ${distBytes}, ${verdict(targets.distBytes)}`);
 for (const problem of problems) console.log(`WARNING ${problem}`);
 
-// Build and push, after the start-up figures are in (it needs Docker; it is skipped without it).
-console.log('');
-let build = { skipped: '--skip-build' };
-if (!args['skip-build']) {
+// Build and push under each builder, after the start-up figures are in (each needs its Docker engine;
+// one that is missing is skipped with the reason).
+let builds = {};
+if (args['skip-build']) {
+  console.log('build bench skipped: --skip-build');
+} else {
   try {
-    build = await runBuildBench(BUILD);
+    builds = await runBuildBenches(BUILD);
   } catch (error) {
-    // The start-up figures above still get written; the build figures of an earlier run are kept.
-    build = { skipped: `it failed: ${error instanceof Error ? error.message : error}` };
+    // The start-up figures above still count; the build figures of an earlier run are kept.
     problems.push(`build bench failed: ${error instanceof Error ? error.message : error}`);
+    console.log(`build bench failed: ${error instanceof Error ? error.message : error}`);
     process.exitCode = 1;
   }
 }
-if (!build.skipped) console.log('');
-printBuildResults(build);
-let previousBuild;
-if (build.skipped) {
-  try {
-    previousBuild = JSON.parse(await readFile(RESULTS_FILE, 'utf8')).build;
-  } catch {
-    previousBuild = undefined;
-  }
-  if (previousBuild) console.log(`(bench/results.json keeps the build figures of ${previousBuild.date})`);
-} else {
-  targets.buildVsPlain = build.target;
+for (const build of Object.values(builds)) {
+  if (!build.skipped) targets[`build-${build.builder}VsPlain`] = build.target;
 }
 
-const results = {
+let previous = {};
+try {
+  previous = JSON.parse(await readFile(RESULTS_FILE, 'utf8'));
+} catch {
+  // no results yet
+}
+const startup = {
   date: new Date().toISOString(),
   node: node.version,
   runs: RUNS,
@@ -265,10 +256,14 @@ const results = {
   dist: { indexJsBytes: distBytes, allJsBytes: distAllJsBytes },
   targets,
   problems,
-  ...(build.skipped ? (previousBuild ? { build: previousBuild } : {}) : { build }),
 };
-await writeFile(RESULTS_FILE, await formatJson(results));
-console.log(`results written to ${path.relative(process.cwd(), RESULTS_FILE)}`);
+if (args.write) {
+  const merged = mergeBuildResults({ ...startup, build: previous.build }, builds);
+  await writeFile(RESULTS_FILE, await formatJson(merged));
+  console.log(`results written to ${path.relative(process.cwd(), RESULTS_FILE)}`);
+} else {
+  console.log('bench/results.json left as it is (--write records these figures)');
+}
 
 const missed = Object.values(targets).some((t) => !t.met) || problems.length > 0;
 if (args.check && missed) process.exitCode = 1;

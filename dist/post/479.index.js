@@ -1574,8 +1574,9 @@ const INPUTS = [
         name: 'builder',
         section: 'Build and push',
         default: 'auto',
-        value: choice('auto', 'buildx', 'docker'),
-        help: 'auto (default), buildx or docker',
+        // Also the name of a buildx builder instance, so not a closed choice.
+        value: TEXT,
+        help: 'auto (default), buildx, docker, or a buildx builder name',
     },
     {
         name: 'push',

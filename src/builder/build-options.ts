@@ -35,7 +35,7 @@ const FORMS = {
     /^[A-Za-z0-9][A-Za-z0-9_./:-]*=\S+$/,
     'NAME=VALUE per line, such as alpine=docker-image://alpine:3',
   ],
-  ssh: [/^[A-Za-z0-9_.-]+(=\S+)?$/, "'default' or ID=PATH per line"],
+  ssh: [/^[A-Za-z0-9][A-Za-z0-9_.-]*(=\S+)?$/, "'default' or ID=PATH per line"],
   annotations: [
     /^(?:[a-z-]+(?:\[[A-Za-z0-9/_,-]+\])?:)?[A-Za-z0-9][A-Za-z0-9._/-]*=[^\n]*$/,
     'KEY=VALUE per line, optionally with a level such as index:KEY=VALUE',

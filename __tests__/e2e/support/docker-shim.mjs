@@ -30,7 +30,7 @@ export function findRealDocker() {
   return realDockerCache;
 }
 
-function shimSource({ node, realDocker, logFile }) {
+function shimSource({ node, realDocker, logFile, withoutCommands }) {
   // CommonJS on purpose: the shim's directory has no package.json, and it must start fast.
   return [
     `#!${node}`,
@@ -41,6 +41,13 @@ function shimSource({ node, realDocker, logFile }) {
     `const LOG = process.env[${JSON.stringify(SHIM_LOG_ENV)}] || ${JSON.stringify(logFile)};`,
     'const argv = process.argv.slice(2);',
     "appendFileSync(LOG, JSON.stringify({ argv, pid: process.pid, time: Date.now() }) + '\\n');",
+    // What docker says of a CLI plugin that is not installed, for the commands this machine must lack.
+    `const MISSING = ${JSON.stringify(withoutCommands)};`,
+    "const command = argv.find((arg) => !arg.startsWith('-'));",
+    'if (MISSING.includes(command)) {',
+    '  process.stderr.write("docker: \'" + command + "\' is not a docker command.\\nSee \'docker --help\'\\n");',
+    '  process.exit(1);',
+    '}',
     "const result = spawnSync(REAL, argv, { stdio: 'inherit' });",
     'if (result.error) {',
     "  process.stderr.write('docker shim: ' + result.error.message + '\\n');",
@@ -56,15 +63,17 @@ function shimSource({ node, realDocker, logFile }) {
  * Make a shim directory holding an executable `docker` that logs and forwards to the real one.
  * @param {object} [options]
  * @param {string} [options.realDocker] the docker to forward to (default: findRealDocker())
+ * @param {string[]} [options.withoutCommands] commands answered as docker answers a plugin that is not
+ *   installed (`['buildx']`: a machine without buildx), instead of being forwarded
  * @returns {Promise<{dir: string, logFile: string, realDocker: string, env: (base?: string) => Record<string, string>, calls: () => Array<{argv: string[], pid: number, time: number}>, clear: () => Promise<void>, remove: () => Promise<void>}>}
  */
-export async function createDockerShim({ realDocker = findRealDocker() } = {}) {
+export async function createDockerShim({ realDocker = findRealDocker(), withoutCommands = [] } = {}) {
   if (!realDocker) throw new Error('no docker CLI on PATH to put a shim in front of');
   const dir = await tempDir('docker-shim');
   const logFile = path.join(dir, 'calls.jsonl');
   const shim = path.join(dir, 'docker');
   await writeFile(logFile, '');
-  await writeFile(shim, shimSource({ node: process.execPath, realDocker, logFile }));
+  await writeFile(shim, shimSource({ node: process.execPath, realDocker, logFile, withoutCommands }));
   await chmod(shim, 0o755);
   return {
     dir,
