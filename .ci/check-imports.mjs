@@ -28,6 +28,7 @@ const PURE = [
   /^builder\/(docker-args|push-decision|build-options|secret-guard)\.ts$/,
   /^inputs\/values\.ts$/,
   /^docker-config\/(merge|format)\.ts$/,
+  /^registry\/manifests\.ts$/,
 ];
 /** Libraries with side effects (the runner, processes, files, the network): none in a pure module. */
 const IMPURE_PACKAGES = [
@@ -47,7 +48,7 @@ const RULES = [
   },
   { from: /^(?!cli\/)/, to: /^cli\//, why: 'nothing below the CLI imports it' },
   {
-    from: /^(aws|docker-config|ci-context)\/|^builder\/docker\.ts$/,
+    from: /^(aws|docker-config|ci-context|registry)\/|^builder\/docker\.ts$/,
     to: /^(action|cli|inputs)\/|\/step\.ts$|^repository\/cleanup-step\.ts$/,
     why: 'adapters never import the orchestration, the input reader or a stage',
   },

@@ -29,6 +29,8 @@ const docker = {
   buildWithBuildx: jest.fn<(request: BuildRequest, output: string) => Promise<{ imageId: string }>>(),
   tagImage: jest.fn<(source: string, reference: string) => Promise<void>>(),
   pushImage: jest.fn<(reference: string) => Promise<string>>(),
+  saveImageLayout: jest.fn<(reference: string, dir: string) => Promise<void>>(),
+  removeLocalImage: jest.fn<(reference: string) => Promise<void>>(),
 };
 jest.unstable_mockModule('../../src/builder/docker.js', () => docker);
 const { runMain } = await import('../../src/action/main.js');

@@ -132,6 +132,7 @@ describe('boolean inputs are flags', () => {
         'load',
         'no-cache',
         'pull',
+        'push-by-digest',
       ].sort(),
     );
   });

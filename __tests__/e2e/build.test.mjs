@@ -549,6 +549,7 @@ const BUILDX_ONLY = [
   ['cache-to', 'type=inline'],
   ['secrets', 'NPM_TOKEN=e2e-build-secret-value'],
   ['provenance', 'mode=max'],
+  ['push-by-digest', 'true'],
 ];
 
 // A machine without buildx (a self-hosted runner with only docker.io): the docker the step runs answers

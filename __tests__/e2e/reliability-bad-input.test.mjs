@@ -289,6 +289,8 @@ const CASES = [
   ['builder', 'my builder', { inputs: { ...REPO, build: 'true' } }],
   ['sbom', 'maybe', { inputs: { ...REPO, build: 'true' } }],
   ['lambda', 'maybe', { inputs: { ...REPO, build: 'true' } }],
+  ['push-by-digest', 'maybe', { inputs: { ...REPO, build: 'true' } }],
+  ['merge-digests', 'sha256:abc', { inputs: REPO }],
   ['load', 'sometimes', { inputs: { ...REPO, build: 'true' } }],
   ['no-cache', 'sometimes', { inputs: { ...REPO, build: 'true' } }],
   ['pull', 'always', { inputs: { ...REPO, build: 'true' } }],

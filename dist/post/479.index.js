@@ -1503,7 +1503,7 @@ const INPUTS = [
         name: 'source-image',
         section: 'Build and push',
         value: TEXT,
-        help: 'push this local image instead of building',
+        help: 'push this local image, or promote this registry image, instead of building',
     },
     {
         name: 'context',
@@ -1569,6 +1569,19 @@ const INPUTS = [
         default: 'false',
         value: BOOLEAN,
         help: 'an image AWS Lambda can run: one platform, no attestations, an image manifest',
+    },
+    {
+        name: 'push-by-digest',
+        section: 'Build and push',
+        default: 'false',
+        value: BOOLEAN,
+        help: 'push the manifest by digest only, no tags (buildx): the digests output feeds merge-digests',
+    },
+    {
+        name: 'merge-digests',
+        section: 'Build and push',
+        value: LINES,
+        help: 'write one image index over these digests (or digests outputs) and tag it; builds nothing',
     },
     {
         name: 'builder',

@@ -14,6 +14,7 @@ import {
   buildResultOf,
   chooseBuilder,
   describeBuilder,
+  digestsOfPush,
   newImageOf,
   pushedByBuild,
   pushImages,
@@ -166,7 +167,7 @@ async function buildAndPush(
   );
   let pushed: PushedReference[] = [];
   if (pushedAlready) {
-    pushed = pushedByBuild(context.target, built);
+    pushed = pushedByBuild(context, built);
   } else if (context.push) {
     await settleOutcomes(context.target.outcomes, newImageOf(built), {
       ...awsSettings(settle.inputs),
@@ -175,7 +176,11 @@ async function buildAndPush(
     });
     pushed = await phases.run('Push', () => pushImages(context, built));
   }
-  return buildResultOf(context, built, pushed);
+  const result = buildResultOf(context, built, pushed);
+  if (context.inputs.pushByDigest && result.digest !== undefined) {
+    result.digests = await digestsOfPush(context, result.digest);
+  }
+  return result;
 }
 
 export interface MainOptions {
@@ -246,6 +251,7 @@ export async function runMain(options: MainOptions = {}): Promise<void> {
       ociBuildArgs: image.buildArgs,
       ...(image.sourceDateEpoch === undefined ? {} : { sourceDateEpoch: image.sourceDateEpoch }),
       push,
+      logins: plan?.logins ?? [],
     };
     build = await buildAndPush(context, phases, { inputs, refs });
     if (inputs.build.lambda && build.pushed.length > 0 && build.digest !== undefined) {

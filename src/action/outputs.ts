@@ -62,6 +62,7 @@ export function writeBuildOutputs(build: BuildResult): void {
   core.setOutput('image-id', build.imageId);
   core.setOutput('imageid', build.imageId);
   core.setOutput('metadata', build.metadata ?? '');
+  core.setOutput('digests', build.digests ? JSON.stringify(build.digests) : '');
   core.setOutput('pushed', String(build.pushed.length > 0));
 }
 
@@ -75,5 +76,11 @@ export function logBuildResult(build: BuildResult, notPushed: string | undefined
     );
     return;
   }
-  for (const entry of build.pushed) core.info(`Pushed ${entry.reference}@${entry.digest}`);
+  for (const entry of build.pushed) {
+    // A push by digest's reference is `repo@digest` already.
+    core.info(
+      `Pushed ${entry.reference.includes('@') ? entry.reference : `${entry.reference}@${entry.digest}`}`,
+    );
+  }
+  if (build.digests) core.info(`Digests for merge-digests: ${JSON.stringify(build.digests)}`);
 }

@@ -40,18 +40,32 @@ export interface BuildRequest {
 export interface BuildxOutput {
   iidFile: string;
   metadataFile: string;
-  /** `push`: to the registries; `load`: into the local image store; `cache`: build only. */
-  output: 'push' | 'load' | 'cache';
+  /**
+   * `push`: to the registries; `load`: into the local image store; `cache`: build only;
+   * `oci-layout`: an OCI image layout in `layoutDir` (no tag anywhere), which the step pushes by digest.
+   */
+  output: 'push' | 'load' | 'cache' | 'oci-layout';
+  layoutDir?: string;
 }
 
-function commonArgs(request: BuildRequest): string[] {
+function commonArgs(request: BuildRequest, tagged = true): string[] {
   return [
     ...(request.file === undefined ? [] : [`--file=${request.file}`]),
     ...(request.target === undefined ? [] : [`--target=${request.target}`]),
     ...request.buildArgs.map(([name, value]) => `--build-arg=${name}=${value}`),
     ...Object.entries(request.labels).map(([key, value]) => `--label=${key}=${value}`),
-    ...request.tags.map((tag) => `--tag=${tag}`),
+    ...(tagged ? request.tags.map((tag) => `--tag=${tag}`) : []),
   ];
+}
+
+/**
+ * An OCI layout directory rather than BuildKit's own push-by-digest: buildx's `docker` driver (what
+ * GitHub's runners have without setup-buildx-action) does not implement push-by-digest, while every
+ * driver writes a layout. The path is the step's own temp directory, never a user value.
+ */
+function ociLayoutOutput(dir: string | undefined): string {
+  if (dir === undefined) throw new Error('oci-layout output needs a directory');
+  return `--output=type=oci,tar=false,dest=${dir}`;
 }
 
 /** The classic builder: `docker build`, one image tagged with every reference; pushed tag by tag after. */
@@ -74,7 +88,13 @@ function sourceDateEpochArgs(request: BuildRequest): string[] {
 
 /** One `docker buildx build` with every tag: pushes to every registry at once. */
 export function buildxBuildArgs(request: BuildRequest, output: BuildxOutput): string[] {
-  const outputArgs: string[] = { push: ['--push'], load: ['--load'], cache: [] }[output.output];
+  const byDigest = output.output === 'oci-layout';
+  const outputArgs: string[] = {
+    push: ['--push'],
+    load: ['--load'],
+    cache: [],
+    'oci-layout': byDigest ? [ociLayoutOutput(output.layoutDir)] : [],
+  }[output.output];
   // `load: true` keeps the pushed image in the local store too.
   if (output.output === 'push' && request.options?.load) outputArgs.push('--load');
   const instance = request.builderInstance;
@@ -83,7 +103,7 @@ export function buildxBuildArgs(request: BuildRequest, output: BuildxOutput): st
     'buildx',
     'build',
     ...(instance && !instance.viaContext ? [`--builder=${instance.name}`] : []),
-    ...commonArgs(request),
+    ...commonArgs(request, !byDigest),
     ...(request.options ? [...commonOptionArgs(request.options), ...buildxOptionArgs(request.options)] : []),
     ...sourceDateEpochArgs(request),
     ...(request.platforms.length > 0 ? [`--platform=${request.platforms.join(',')}`] : []),

@@ -6,6 +6,7 @@
 import * as exec from '@actions/exec';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import type { ManifestBytes, RegistryReference } from '../registry/manifests.js';
 import { ActionError } from '../shared/errors.js';
 import { withTempDir } from '../shared/temp-dir.js';
 import {
@@ -23,6 +24,10 @@ export interface BuiltImage extends BuildxMetadata {
   imageId: string;
   /** buildx's metadata file as it wrote it (JSON); the `metadata` output. */
   metadata?: string;
+  /** A manifest to write over the registry API (a merged index, a promoted image), exact bytes. */
+  manifest?: ManifestBytes;
+  /** Where a promoted manifest came from: its blobs are copied from there. */
+  source?: RegistryReference;
 }
 
 async function docker(args: string[], options: { silent?: boolean; env?: Record<string, string> } = {}) {
@@ -80,8 +85,8 @@ function reasonOf(result: { stdout: string; stderr: string }): string {
  * The driver of a buildx builder instance (`docker buildx inspect NAME`), or undefined when buildx has no
  * builder of that name. A `docker` driver builder is a docker context: buildx takes it as `--context`.
  */
-export async function buildxBuilderDriver(name: string): Promise<string | undefined> {
-  const result = await docker(['buildx', 'inspect', name], { silent: true });
+export async function buildxBuilderDriver(name?: string): Promise<string | undefined> {
+  const result = await docker(['buildx', 'inspect', ...(name === undefined ? [] : [name])], { silent: true });
   if (result.exitCode !== 0) return undefined;
   return /^Driver:\s*(\S+)/m.exec(result.stdout)?.[1] ?? 'unknown';
 }
@@ -160,9 +165,14 @@ export async function buildClassic(request: BuildRequest): Promise<BuiltImage> {
 export async function buildWithBuildx(
   request: BuildRequest,
   output: BuildxOutput['output'],
+  layoutDir?: string,
 ): Promise<BuiltImage> {
   return withTempDir('ecr-push-build-', async (dir) => {
-    const files = { iidFile: path.join(dir, 'iid'), metadataFile: path.join(dir, 'metadata.json') };
+    const files = {
+      iidFile: path.join(dir, 'iid'),
+      metadataFile: path.join(dir, 'metadata.json'),
+      ...(layoutDir === undefined ? {} : { layoutDir }),
+    };
     const result = await docker(buildxBuildArgs(request, { ...files, output }));
     if (result.exitCode !== 0) throw buildFailed('docker buildx build', result);
     const text = await readIfPresent(files.metadataFile);
@@ -214,4 +224,34 @@ export async function pushImage(reference: string): Promise<string> {
     throw new ActionError(`docker push ${reference} printed no digest; the push may not have completed.`);
   }
   return digest;
+}
+
+/**
+ * Saves a local image as an OCI image layout in `dir` (`docker save`, then tar): Docker 25 and later
+ * write the layout's index.json and blobs. For push-by-digest on buildx's docker driver, which exports
+ * no layout itself.
+ */
+export async function saveImageLayout(reference: string, dir: string): Promise<void> {
+  const tarFile = path.join(dir, 'image.tar');
+  const layout = path.join(dir, 'layout');
+  const saved = await docker(['save', `--output=${tarFile}`, reference], { silent: true });
+  if (saved.exitCode !== 0) throw new ActionError(`docker save ${reference} failed: ${reasonOf(saved)}.`);
+  await fs.mkdir(layout);
+  try {
+    await exec.getExecOutput('tar', ['-x', '-f', tarFile, '-C', layout], { silent: true });
+  } catch (error) {
+    throw new ActionError(
+      `tar could not unpack the saved image: ${error instanceof Error ? error.message : String(error)}.`,
+    );
+  }
+  await fs.rm(tarFile, { force: true });
+  if (!(await fs.stat(path.join(layout, 'index.json')).catch(() => undefined))) {
+    throw new ActionError(
+      "push-by-digest on buildx's docker driver needs Docker 25 or later (its docker save writes an OCI layout): upgrade Docker, or use a docker-container builder (docker/setup-buildx-action).",
+    );
+  }
+}
+
+export async function removeLocalImage(reference: string): Promise<void> {
+  await docker(['image', 'rm', reference], { silent: true });
 }

@@ -8,6 +8,7 @@ import { InputError } from '../shared/errors.js';
 import { parseBoolean } from '../inputs/values.js';
 import { parseLines, parseList } from '../shared/lists.js';
 import { buildxOnlyOptions, parseBuildOptions, type BuildOptions } from './build-options.js';
+import { parseMergeDigests, type DigestEntry } from '../registry/manifests.js';
 
 export type BuilderChoice = 'auto' | 'buildx' | 'docker';
 /** A buildx builder instance's name, as docker/setup-buildx-action outputs it (`name`). */
@@ -18,8 +19,15 @@ export type PushChoice = 'auto' | 'true' | 'false';
 export type BuildSecret = { id: string; value: string } | { raw: string; id: string };
 
 export interface BuildInputs {
-  /** What the step pushes: nothing (login and repository only), a build, or an image built earlier. */
-  mode: 'none' | 'build' | 'source-image';
+  /**
+   * What the step pushes: nothing (login and repository only), a build, an image built earlier (local, or
+   * a registry reference to promote), or an index over digests pushed by other jobs (`merge-digests`).
+   */
+  mode: 'none' | 'build' | 'source-image' | 'merge';
+  /** `push-by-digest: true`: the build pushes no tag, only the manifest by its digest. */
+  pushByDigest: boolean;
+  /** `merge-digests`: the children of the index to write. */
+  mergeDigests: DigestEntry[];
   sourceImage?: string;
   /** An absolute directory, or a remote context (git or https URL) passed to the builder as it is. */
   context: string;
@@ -187,7 +195,7 @@ function parseSourceImage(text: string): string | undefined {
     throw new InputError(
       'source-image',
       text,
-      'expected a local image reference such as app:ci or an image ID',
+      'expected a local image reference such as app:ci, an image ID, or a registry reference such as 111111111111.dkr.ecr.eu-west-1.amazonaws.com/team/app:sha-0123456',
     );
   }
   return image;
@@ -272,6 +280,7 @@ export function buildxOnlyInputs(inputs: BuildInputs): string[] {
     ...buildxOnlyOptions(inputs.options),
     ...(inputs.builderName === undefined ? [] : ['builder']),
     ...(inputs.secrets.length > 0 ? ['secrets'] : []),
+    ...(inputs.pushByDigest ? ['push-by-digest'] : []),
   ];
 }
 
@@ -285,17 +294,32 @@ export function parseBuildInputs(
   if (build && sourceImage !== undefined) {
     throw new InputError('source-image', sourceImage, "set either 'build: true' or 'source-image', not both");
   }
-  const mode = build ? 'build' : sourceImage !== undefined ? 'source-image' : 'none';
+  const mergeDigests = parseMergeDigests(input('merge-digests'));
+  if (mergeDigests.length > 0 && (build || sourceImage !== undefined)) {
+    throw new InputError(
+      'merge-digests',
+      input('merge-digests'),
+      `a merge builds nothing: set merge-digests, or ${build ? "'build: true'" : "'source-image'"}, not both`,
+    );
+  }
+  const mode =
+    mergeDigests.length > 0 ? 'merge' : build ? 'build' : sourceImage !== undefined ? 'source-image' : 'none';
+  const pushByDigest = parseBoolean('push-by-digest', input('push-by-digest'), false);
+  if (pushByDigest && !build) {
+    throw new InputError('push-by-digest', 'true', "pushes what the step builds: set 'build: true' with it");
+  }
   if (mode !== 'none' && repository === undefined) {
     throw new InputError(
       'repository',
       '',
-      `required with ${mode === 'build' ? 'build' : 'source-image'}: name the ECR repository to push to, such as team/app`,
+      `required with ${mode === 'build' ? 'build' : mode === 'merge' ? 'merge-digests' : 'source-image'}: name the ECR repository to push to, such as team/app`,
     );
   }
   const context = mode === 'build' ? resolveContext(input('context'), env) : input('context').trim() || '.';
   const inputs: BuildInputs = {
     mode,
+    pushByDigest,
+    mergeDigests,
     ...(sourceImage === undefined ? {} : { sourceImage }),
     context,
     buildArgs: parseBuildArgs(input('build-args')),
@@ -313,6 +337,13 @@ export function parseBuildInputs(
     options: parseBuildOptions(input),
   };
   if (inputs.lambda) checkLambda(inputs);
+  if (mode === 'merge' && inputs.lambda) {
+    throw new InputError(
+      'lambda',
+      'true',
+      'a merge writes an image index, which Lambda cannot run: drop lambda, or merge-digests',
+    );
+  }
   const target = parseTarget(input('target'));
   if (target !== undefined) inputs.target = target;
   if (mode === 'build') {
@@ -352,7 +383,7 @@ export function parseBuildInputs(
         first,
         // A secret's value is not masked yet: it is never repeated.
         first === 'secrets' ? '(not shown)' : input(first),
-        `only used with 'build: true'${mode === 'source-image' ? ' (source-image pushes an image built earlier)' : ''}`,
+        `only used with 'build: true'${mode === 'source-image' ? ' (source-image pushes an image built earlier)' : mode === 'merge' ? ' (merge-digests builds nothing)' : ''}`,
       );
     }
   }

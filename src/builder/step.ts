@@ -16,6 +16,8 @@ import {
   hasBuildx,
   localImageId,
   pushImage,
+  removeLocalImage,
+  saveImageLayout,
   usesContainerdStore,
   tagImage,
   type BuiltImage,
@@ -23,17 +25,42 @@ import {
 import { ActionError, InputError } from '../shared/errors.js';
 import { withTempDir } from '../shared/temp-dir.js';
 import type { Labels } from '../image/labels.js';
-import { imageReference, imageReferences } from '../image/outputs.js';
+import { imageReference, imageReferences, repositoryReference } from '../image/outputs.js';
 import type { NewImage } from '../repository/tag-plan/index.js';
 import { isTagImmutable } from '../repository/policies/tag-mutability.js';
 import type { PushTarget } from '../repository/step.js';
+import { RegistryClient, type RegistryLogin } from '../registry/client.js';
+import {
+  copyImage,
+  emptyCount,
+  pushLayout,
+  pushedPlatforms,
+  readChildren,
+  tagManifest,
+} from '../registry/images.js';
+import {
+  imageIndex,
+  parseRegistryReference,
+  type DigestEntry,
+  type ManifestBytes,
+  type RegistryReference,
+} from '../registry/manifests.js';
 
 export type Builder =
   /** `instance`: a named buildx builder (`builder: NAME`); `viaContext` for a docker-driver one. */
-  | { kind: 'buildx'; instance?: BuilderInstance }
+  | {
+      kind: 'buildx';
+      instance?: BuilderInstance;
+      /** The builder's driver, asked for when it matters (push-by-digest: `docker` exports no layout). */
+      driver?: string;
+    }
   | { kind: 'docker' }
   /** `idIsDigest`: the containerd store names a local image by its manifest digest, the classic one by its config. */
-  | { kind: 'source'; image: string; imageId: string; idIsDigest: boolean };
+  | { kind: 'source'; image: string; imageId: string; idIsDigest: boolean }
+  /** `source-image` naming a registry image docker does not hold: promoted over the registry API. */
+  | { kind: 'promote'; source: RegistryReference }
+  /** `merge-digests`: one index over digests other jobs pushed. */
+  | { kind: 'merge'; entries: DigestEntry[] };
 
 /** The tag BuildKit's registry cache is kept under with `cache: ecr`; it moves with every build. */
 export const CACHE_TAG = 'buildcache';
@@ -45,9 +72,14 @@ const BUILDX_FIX = 'add docker/setup-buildx-action before this step (GitHub-host
  * missing source image fails here, before anything is changed.
  */
 export async function chooseBuilder(inputs: BuildInputs): Promise<Builder> {
+  if (inputs.mode === 'merge') return { kind: 'merge', entries: inputs.mergeDigests };
   if (inputs.mode === 'source-image') {
     const image = inputs.sourceImage ?? '';
-    const imageId = await localImageId(image);
+    const remote = parseRegistryReference(image);
+    // A registry reference is promoted without docker, unless docker holds that image (then it is pushed
+    // from there, as before): a runner for promotions needs no daemon.
+    const imageId = remote ? await localImageId(image).catch(() => undefined) : await localImageId(image);
+    if (imageId === undefined && remote) return { kind: 'promote', source: remote };
     if (imageId === undefined) {
       throw new InputError(
         'source-image',
@@ -71,7 +103,11 @@ export async function chooseBuilder(inputs: BuildInputs): Promise<Builder> {
   }
   if (await hasBuildx()) {
     const name = inputs.builderName;
-    if (name === undefined) return { kind: 'buildx' };
+    if (name === undefined) {
+      if (!inputs.pushByDigest) return { kind: 'buildx' };
+      const driver = await buildxBuilderDriver();
+      return { kind: 'buildx', ...(driver === undefined ? {} : { driver }) };
+    }
     const driver = await buildxBuilderDriver(name);
     if (driver === undefined) {
       throw new InputError(
@@ -81,7 +117,7 @@ export async function chooseBuilder(inputs: BuildInputs): Promise<Builder> {
       );
     }
     // buildx reaches a docker-driver builder through its docker context, every other one by --builder.
-    return { kind: 'buildx', instance: { name, viaContext: driver === 'docker' } };
+    return { kind: 'buildx', instance: { name, viaContext: driver === 'docker' }, driver };
   }
   if (inputs.builder === 'buildx') {
     throw new InputError(
@@ -102,6 +138,13 @@ export async function chooseBuilder(inputs: BuildInputs): Promise<Builder> {
 
 export function describeBuilder(builder: Builder): string {
   if (builder.kind === 'source') return `source-image ${builder.image} (${builder.imageId})`;
+  if (builder.kind === 'promote') {
+    const { host, repository, reference } = builder.source;
+    return `promote ${host}/${repository}${reference.startsWith('sha256:') ? '@' : ':'}${reference} over the registry API (no docker)`;
+  }
+  if (builder.kind === 'merge') {
+    return `merge ${builder.entries.length} digest${builder.entries.length === 1 ? '' : 's'} into one image index (no docker)`;
+  }
   if (builder.kind === 'buildx' && builder.instance) {
     return `docker buildx build on the builder ${builder.instance.name}`;
   }
@@ -125,6 +168,8 @@ export interface PushedReference {
 export interface BuildResult {
   builder: Builder['kind'];
   imageId: string;
+  /** push-by-digest: each platform's digest, for merge-digests. */
+  digests?: DigestEntry[];
   /** The manifest digest the registries hold (the same in each); undefined when nothing was pushed. */
   digest?: string;
   /** buildx's metadata file (JSON), for the `metadata` output. */
@@ -146,6 +191,20 @@ export interface BuildContext {
   /** The commit's (or the fixed `created`) time in Unix seconds; undefined: the run's time. */
   sourceDateEpoch?: number;
   push: boolean;
+  /** The login of each registry host, for the registry API (merge, promote, push-by-digest read-back). */
+  logins: RegistryLogin[];
+}
+
+function clientFor(context: BuildContext, host: string, input: string): RegistryClient {
+  const login = context.logins.find((candidate) => candidate.host === host);
+  if (login === undefined) {
+    throw new InputError(
+      input,
+      host,
+      `this step did not log in to ${host}: add it to 'registries' so the step has its credentials`,
+    );
+  }
+  return new RegistryClient(login);
 }
 
 /** Per registry, the references its plan pushes; without managed repositories, every tag in every registry. */
@@ -257,6 +316,10 @@ export async function buildImage(
 ): Promise<{ built: BuiltImage; pushedByBuild: boolean }> {
   const { builder, target } = context;
   const references = allReferences(target);
+  if (builder.kind === 'merge')
+    return { built: await mergedIndex(context, builder.entries), pushedByBuild: false };
+  if (builder.kind === 'promote')
+    return { built: await promotedImage(context, builder.source), pushedByBuild: false };
   if (builder.kind === 'source') {
     for (const reference of references) await tagImage(builder.image, reference);
     core.info(`Tagged ${builder.image} as ${references.join(', ')}.`);
@@ -268,6 +331,9 @@ export async function buildImage(
       return { built: await buildClassic(requestOf(context, references, secrets)), pushedByBuild: false };
     }
     // Pushed by the build itself unless an existing immutable tag must first be compared with the image.
+    if (context.inputs.pushByDigest && context.push) {
+      return { built: await buildAndPushByDigest(context, secrets), pushedByBuild: true };
+    }
     const open = target.outcomes.some((outcome) => outcome.plan.push.some((entry) => entry.checkAfterBuild));
     const pushes = destinationsOf(target).flatMap((destination) => destination.push);
     if (context.push && !open && pushes.length > 0) {
@@ -290,6 +356,9 @@ export async function buildImage(
  */
 export async function pushImages(context: BuildContext, built: BuiltImage): Promise<PushedReference[]> {
   const destinations = destinationsOf(context.target);
+  if (context.builder.kind === 'merge' || context.builder.kind === 'promote') {
+    return putOverRegistryApi(context, built, destinations);
+  }
   if (context.builder.kind === 'buildx') {
     const pushes = destinations.flatMap((destination) => destination.push);
     if (pushes.length === 0) return [];
@@ -310,7 +379,14 @@ export async function pushImages(context: BuildContext, built: BuiltImage): Prom
 }
 
 /** What a build pushed by itself (buildx --push): every reference of every destination, at the built digest. */
-export function pushedByBuild(target: BuildTarget, built: BuiltImage): PushedReference[] {
+export function pushedByBuild(context: BuildContext, built: BuiltImage): PushedReference[] {
+  const { target } = context;
+  if (context.inputs.pushByDigest) {
+    return target.registries.map((host) => ({
+      reference: `${repositoryReference(host, target.repository)}@${built.digest ?? ''}`,
+      digest: built.digest ?? '',
+    }));
+  }
   return destinationsOf(target).flatMap((destination) =>
     destination.push.map((reference) => ({ reference, digest: built.digest ?? '' })),
   );
@@ -336,4 +412,115 @@ export function buildResultOf(
     references: allReferences(context.target),
     pushed,
   };
+}
+
+/** merge-digests: the index over the children, read from the first registry; every other must hold them too. */
+async function mergedIndex(context: BuildContext, entries: DigestEntry[]): Promise<BuiltImage> {
+  const { target } = context;
+  const [first, ...others] = target.registries;
+  if (first === undefined) {
+    throw new ActionError('merge-digests reads the digests from the registries, and this run has no login.');
+  }
+  const children = await readChildren(clientFor(context, first, 'merge-digests'), target.repository, entries);
+  for (const host of others)
+    await readChildren(clientFor(context, host, 'merge-digests'), target.repository, entries);
+  const index = imageIndex(children, context.labels);
+  core.info(`Image index ${index.digest} over ${children.length} image${children.length === 1 ? '' : 's'}.`);
+  return { imageId: index.digest, digest: index.digest, manifest: index };
+}
+
+/** source-image as a registry reference: its manifest, read as the registry holds it. */
+async function promotedImage(context: BuildContext, source: RegistryReference): Promise<BuiltImage> {
+  const client = clientFor(context, source.host, 'source-image');
+  const manifest = await client.getManifest(source.repository, source.reference);
+  if (manifest === undefined) {
+    throw new InputError(
+      'source-image',
+      `${source.host}/${source.repository}:${source.reference}`,
+      'the registry has no such image: check the repository and tag (or digest)',
+    );
+  }
+  core.info(`Promoting ${manifest.digest} (${manifest.mediaType}) from ${source.host}/${source.repository}.`);
+  return { imageId: manifest.digest, digest: manifest.digest, manifest, source };
+}
+
+/** Tags written over the registry API: the manifest copied where it is missing, then put under each tag. */
+async function putOverRegistryApi(
+  context: BuildContext,
+  built: BuiltImage,
+  destinations: Destination[],
+): Promise<PushedReference[]> {
+  const manifest: ManifestBytes | undefined = built.manifest;
+  if (manifest === undefined) throw new ActionError('no manifest to push: this is a bug in the step.');
+  const repository = context.target.repository;
+  const pushed: PushedReference[] = [];
+  for (const destination of destinations) {
+    if (destination.push.length === 0) continue;
+    const to = { client: clientFor(context, destination.host, 'registries'), repository };
+    const source = built.source;
+    if (source && (source.host !== destination.host || source.repository !== repository)) {
+      const count = emptyCount();
+      const from = { client: clientFor(context, source.host, 'source-image'), repository: source.repository };
+      await copyImage(from, to, manifest, count);
+      core.info(
+        `${destination.host}/${repository}: blobs ${count.present} present, ${count.mounted} mounted, ${count.uploaded} uploaded.`,
+      );
+    }
+    const tags = destination.push.map((reference) => reference.slice(reference.lastIndexOf(':') + 1));
+    await tagManifest(to.client, repository, tags, manifest);
+    for (const reference of destination.push) pushed.push({ reference, digest: manifest.digest });
+  }
+  return pushed;
+}
+
+/** push-by-digest: each platform's digest, read back from the first registry. */
+export async function digestsOfPush(context: BuildContext, digest: string): Promise<DigestEntry[]> {
+  const host = context.target.registries[0];
+  if (host === undefined) return [{ digest }];
+  return pushedPlatforms(clientFor(context, host, 'registries'), context.target.repository, digest);
+}
+
+/**
+ * push-by-digest: the build writes an OCI layout (no tag, on any buildx driver), which is pushed by
+ * digest into the repository of every registry, in parallel.
+ */
+async function buildAndPushByDigest(context: BuildContext, secrets: string[]): Promise<BuiltImage> {
+  const { target } = context;
+  return withTempDir('ecr-push-layout-', async (dir) => {
+    let built: BuiltImage;
+    let layoutDir = dir;
+    if (context.builder.kind === 'buildx' && context.builder.driver === 'docker') {
+      // The docker driver exports no layout: load the image under a name of the step's own, save it.
+      const local = `ecr-push-by-digest:${path
+        .basename(dir)
+        .replace(/[^a-z0-9]/gi, '')
+        .toLowerCase()}`;
+      built = await buildWithBuildx(requestOf(context, [local], secrets), 'load');
+      try {
+        await saveImageLayout(local, dir);
+      } finally {
+        await removeLocalImage(local);
+      }
+      layoutDir = path.join(dir, 'layout');
+    } else {
+      built = await buildWithBuildx(requestOf(context, [], secrets), 'oci-layout', dir);
+    }
+    const digests = await Promise.all(
+      target.registries.map(async (host) => {
+        const count = emptyCount();
+        const digest = await pushLayout(
+          clientFor(context, host, 'registries'),
+          target.repository,
+          layoutDir,
+          count,
+        );
+        core.info(
+          `Pushed ${repositoryReference(host, target.repository)}@${digest} by digest (blobs: ${count.uploaded} uploaded, ${count.present} present).`,
+        );
+        return digest;
+      }),
+    );
+    const digest = digests[0] ?? built.digest;
+    return { ...built, ...(digest === undefined ? {} : { digest }) };
+  });
 }

@@ -88,7 +88,12 @@ export function metadataOutputs(input: MetadataInput): MetadataOutputs {
 
 /** `<registry>/<repository>:<tag>`: the one place a reference is put together. */
 export function imageReference(registry: string, repository: string, tag: string): string {
-  return `${registry.replace(/\/+$/, '')}/${repository}:${tag}`;
+  return `${repositoryReference(registry, repository)}:${tag}`;
+}
+
+/** `<registry>/<repository>`: where a push by digest goes (no tag). */
+export function repositoryReference(registry: string, repository: string): string {
+  return `${registry.replace(/\/+$/, '')}/${repository}`;
 }
 
 /** `<registry>/<repository>:<tag>`; without registries `<repository>:<tag>`; without a repository the tags. */

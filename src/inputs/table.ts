@@ -257,7 +257,7 @@ export const INPUTS: readonly InputSpec[] = [
     name: 'source-image',
     section: 'Build and push',
     value: TEXT,
-    help: 'push this local image instead of building',
+    help: 'push this local image, or promote this registry image, instead of building',
   },
   {
     name: 'context',
@@ -323,6 +323,19 @@ export const INPUTS: readonly InputSpec[] = [
     default: 'false',
     value: BOOLEAN,
     help: 'an image AWS Lambda can run: one platform, no attestations, an image manifest',
+  },
+  {
+    name: 'push-by-digest',
+    section: 'Build and push',
+    default: 'false',
+    value: BOOLEAN,
+    help: 'push the manifest by digest only, no tags (buildx): the digests output feeds merge-digests',
+  },
+  {
+    name: 'merge-digests',
+    section: 'Build and push',
+    value: LINES,
+    help: 'write one image index over these digests (or digests outputs) and tag it; builds nothing',
   },
   {
     name: 'builder',

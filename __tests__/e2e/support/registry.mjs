@@ -34,13 +34,13 @@ async function htpasswdLine(user, password) {
   return `${line}\n`;
 }
 
-function registryConfig({ port, storage, htpasswdPath, secret }) {
+function registryConfig({ port, storage, htpasswdPath, secret, accessLog = false }) {
   return [
     'version: 0.1',
     'log:',
     '  level: warn',
     '  accesslog:',
-    '    disabled: true',
+    `    disabled: ${!accessLog}`,
     'storage:',
     '  filesystem:',
     `    rootdirectory: ${storage}`,
@@ -85,7 +85,14 @@ async function waitReady(child, url, gaveUp) {
  * Start a registry on 127.0.0.1:<free port> that accepts user AWS with a random password.
  * @returns {Promise<{host: string, url: string, user: string, password: string, dir: string, logFile: string, close(): Promise<void>}>}
  */
-export async function startRegistry({ password = randomBytes(24).toString('base64url') } = {}) {
+/**
+ * `accessLog: true` logs every request (combined log format) to `registry.logFile`: what
+ * `requestsSince()` reads, to count the uploads an operation made.
+ */
+export async function startRegistry({
+  password = randomBytes(24).toString('base64url'),
+  accessLog = false,
+} = {}) {
   const dir = await tempDir('registry');
   const htpasswdPath = path.join(dir, 'htpasswd');
   const storage = path.join(dir, 'storage');
@@ -96,7 +103,9 @@ export async function startRegistry({ password = randomBytes(24).toString('base6
   for (let attempt = 1; attempt <= START_ATTEMPTS; attempt += 1) {
     const port = await freePort();
     const secret = randomBytes(16).toString('hex');
-    await writeFile(configPath, registryConfig({ port, storage, htpasswdPath, secret }), { mode: 0o600 });
+    await writeFile(configPath, registryConfig({ port, storage, htpasswdPath, secret, accessLog }), {
+      mode: 0o600,
+    });
     const log = openSync(logFile, 'a');
     let child;
     try {
@@ -325,4 +334,19 @@ export async function startDockerAndRegistry() {
     if (process.env.CI === 'true') throw err;
     return { registry: undefined, unavailable: err.message, builderInputs, stop: dockerd.stop };
   }
+}
+
+/** The requests of a registry started with `accessLog: true`, from line `from` of its log on. */
+export function accessLogRequests(registry, from = 0) {
+  const lines = readFileSync(registry.logFile, 'utf8').split('\n');
+  return lines
+    .slice(from)
+    .map((line) => /"(GET|HEAD|POST|PUT|PATCH|DELETE) (\S+) HTTP\/[\d.]+" (\d{3})/.exec(line))
+    .filter(Boolean)
+    .map(([, method, url, status]) => ({ method, url, status: Number(status) }));
+}
+
+/** How many lines the registry's log has now: a mark for accessLogRequests(). */
+export function accessLogMark(registry) {
+  return readFileSync(registry.logFile, 'utf8').split('\n').length - 1;
 }
