@@ -87,6 +87,7 @@ describe('parseBuildInputs: what is pushed', () => {
       lambda: false,
       mergeDigests: [],
       pushByDigest: false,
+      skipExisting: false,
       builder: 'auto',
       push: 'auto',
       secrets: [],
@@ -109,6 +110,7 @@ describe('parseBuildInputs: what is pushed', () => {
       lambda: false,
       mergeDigests: [],
       pushByDigest: false,
+      skipExisting: false,
       builder: 'auto',
       push: 'auto',
       secrets: [],
@@ -620,5 +622,52 @@ describe('lambda: an image AWS Lambda can run', () => {
   test('lambda and sbom without build are mistakes', () => {
     expect(inputErrorOf(() => parse({ lambda: 'true' })).input).toBe('lambda');
     expect(inputErrorOf(() => parse({ sbom: 'true' })).input).toBe('sbom');
+  });
+});
+
+describe('parseBuildInputs: many runners', () => {
+  const A = `sha256:${'a'.repeat(64)}`;
+
+  test('merge-digests alone is a merge: no build, the digests kept', () => {
+    const inputs = parse({ 'merge-digests': A });
+    expect(inputs.mode).toBe('merge');
+    expect(inputs.mergeDigests).toEqual([{ digest: A }]);
+  });
+
+  test.each([
+    [{ 'merge-digests': A, build: 'true' }, 'merge-digests', /a merge builds nothing/],
+    [{ 'merge-digests': A, 'source-image': 'app:ci' }, 'merge-digests', /not both/],
+    [{ 'merge-digests': A, lambda: 'true' }, 'lambda', /Lambda cannot run/],
+    [{ 'merge-digests': A, platforms: 'linux/amd64' }, 'platforms', /merge-digests builds nothing/],
+    [{ 'push-by-digest': 'true' }, 'push-by-digest', /set 'build: true' with it/],
+    [{ 'skip-existing': 'true' }, 'skip-existing', /set 'build: true' with it/],
+    [{ build: 'true', 'skip-existing': 'true', 'push-by-digest': 'true' }, 'skip-existing', /no tag/],
+    [{ build: 'true', 'wait-for-replication': 'soon' }, 'wait-for-replication', /number of seconds/],
+    [{ build: 'true', 'wait-for-replication': '0' }, 'wait-for-replication', /1 to 3600/],
+    [
+      { 'wait-for-replication': 'true' },
+      'wait-for-replication',
+      /use it with build, source-image or merge-digests/,
+    ],
+  ])('%j is refused, naming %s', (values, name, message) => {
+    const error = inputErrorOf(() => parse(values));
+    expect(error.input).toBe(name);
+    expect(error.message).toMatch(message);
+  });
+
+  test.each([
+    ['true', 600],
+    ['90', 90],
+    ['false', undefined],
+    ['', undefined],
+  ])('wait-for-replication: %j waits %s s', (value, seconds) => {
+    expect(parse({ 'source-image': 'app:ci', 'wait-for-replication': value }).replicationTimeoutSeconds).toBe(
+      seconds,
+    );
+  });
+
+  test('push-by-digest needs buildx, like the other BuildKit-only inputs', () => {
+    const inputs = parse({ build: 'true', 'push-by-digest': 'true' });
+    expect(buildxOnlyInputs(inputs)).toContain('push-by-digest');
   });
 });

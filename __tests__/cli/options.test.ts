@@ -133,6 +133,8 @@ describe('boolean inputs are flags', () => {
         'no-cache',
         'pull',
         'push-by-digest',
+        'skip-existing',
+        'wait-for-replication',
       ].sort(),
     );
   });

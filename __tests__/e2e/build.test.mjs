@@ -542,6 +542,75 @@ test(
   },
 );
 
+test(
+  'skip-existing: a re-run on a fresh runner builds nothing, adds the missing tags, copies to a registry that lacks the image',
+  { timeout: TEST_TIMEOUT_MS },
+  async (t) => {
+    if (unavailable) return t.skip(unavailable);
+    const repository = uniqueRepo('skip');
+    const first = await runJob(t, await setup(t), {
+      inputs: { repository, tags: 'type=sha\ntype=raw,value=first' },
+    });
+    assertOk(first.main);
+    const digest = first.main.outputs.digest;
+    await removeImages(...lines(first.main.outputs.images));
+
+    // A re-run: another runner (its own workspace and docker config), and a second registry that has
+    // never seen the image.
+    const second = await startRegistry();
+    t.after(() => second.close());
+    const job = await setup(t, {
+      accounts: [accountFor(registry, ACCOUNT), accountFor(second, SECOND_ACCOUNT)],
+    });
+    const again = await runJob(t, job, {
+      inputs: {
+        repository,
+        registries: `${ACCOUNT},${SECOND_ACCOUNT}`,
+        tags: 'type=sha\ntype=raw,value=again',
+        'skip-existing': 'true',
+      },
+    });
+    assertOk(again.main);
+    assert.doesNotMatch(again.main.stdout, /\[command\]\S*docker (buildx )?build /, 'nothing was built');
+    assert.match(
+      again.main.stdout,
+      new RegExp(
+        `skip-existing: ${repository}:${SHA_TAG} is ${digest} in ${registry.host}; copying it to ${second.host}`,
+      ),
+    );
+    assert.equal(again.main.outputs.digest, digest, 'the digest of the first run');
+    for (const reg of [registry, second]) {
+      for (const tag of [SHA_TAG, 'again']) {
+        assert.equal(
+          (await getManifest(reg, repository, tag))?.digest,
+          digest,
+          `${reg.host}/${repository}:${tag}`,
+        );
+      }
+    }
+    assert.deepEqual((await listTags(registry, repository)).sort(), ['again', 'first', SHA_TAG].sort());
+  },
+);
+
+test(
+  'skip-existing: the first run of a commit builds, and says why',
+  { timeout: TEST_TIMEOUT_MS },
+  async (t) => {
+    if (unavailable) return t.skip(unavailable);
+    const repository = uniqueRepo('skip-new');
+    const { main } = await runJob(t, await setup(t), {
+      inputs: { repository, tags: 'type=sha', 'skip-existing': 'true' },
+    });
+    assertOk(main);
+    assert.match(
+      main.stdout,
+      new RegExp(`skip-existing: no registry has ${repository}:${SHA_TAG} yet: building`),
+    );
+    assert.match(main.stdout, /\[command\]\S*docker (buildx )?build /);
+    await assertPushed(registry, repository, [SHA_TAG], main);
+  },
+);
+
 const BUILDX_ONLY = [
   ['platforms', 'linux/arm64'],
   ['cache', 'ecr'],

@@ -60,8 +60,9 @@ after(async () => {
 });
 
 /** A runner's job: its own ECR stand-in view, workspace, docker config and push event. */
-async function job(t) {
+async function job(t, handlers) {
   const api = await startEcrApi({
+    ...(handlers ? { handlers } : {}),
     accounts: [
       {
         accountId: ACCOUNT,
@@ -89,8 +90,8 @@ async function job(t) {
   return { api, workdir };
 }
 
-async function run(t, inputs) {
-  const { api, workdir } = await job(t);
+async function run(t, inputs, handlers) {
+  const { api, workdir } = await job(t, handlers);
   const main = await runAction({
     workdir,
     api,
@@ -110,7 +111,7 @@ async function run(t, inputs) {
   assert.equal(post.code, 0, describeStep(post));
   for (const secret of api.issuedSecrets()) secrets.add(secret);
   assert.deepEqual(findLeaks([main, post], [...secrets]), [], 'a secret reached the log or a runner file');
-  return { main, calls: api.calls.map((call) => call.operation) };
+  return { main, calls: api.calls.map((call) => call.operation), api };
 }
 
 /** Uploads a stretch of the access log shows: a blob upload started (not a mount) or its data sent. */
@@ -273,5 +274,50 @@ test(
       'at least one blob was mounted',
     );
     assert.match(copied.main.stdout, /blobs \d+ present, [1-9]\d* mounted, 0 uploaded/);
+  },
+);
+
+test(
+  'deploy hand-off: json names the image by digest in each registry; wait-for-replication polls until COMPLETE',
+  { timeout: TEST_TIMEOUT_MS },
+  async (t) => {
+    if (unavailable || !indexDigest) return t.skip(unavailable ?? 'needs the merge test');
+    // ECR replicating to us-east-1: in progress on the first two asks, complete on the third.
+    let asked = 0;
+    const handlers = {
+      ecr: {
+        DescribeImageReplicationStatus(ctx) {
+          asked += 1;
+          return {
+            repositoryName: ctx.body.repositoryName,
+            imageId: ctx.body.imageId,
+            replicationStatuses: [
+              { region: 'us-east-1', registryId: ACCOUNT, status: asked < 3 ? 'IN_PROGRESS' : 'COMPLETE' },
+            ],
+          };
+        },
+      },
+    };
+    const { main, api } = await run(
+      t,
+      {
+        repository,
+        'source-image': `${registry.host}/${repository}:${SHA_TAG}`,
+        tags: 'type=raw,value=release',
+        'tag-mutability': 'IMMUTABLE_WITH_EXCLUSION',
+        'tag-mutability-exclusions': 'prod,release',
+        'wait-for-replication': '60',
+      },
+      handlers,
+    );
+    const asks = api.calls.filter((call) => call.operation === 'DescribeImageReplicationStatus');
+    assert.equal(asks.length, 3, 'asked until COMPLETE, then no more');
+    assert.deepEqual(asks[0].body.imageId, { imageDigest: indexDigest });
+    assert.match(main.stdout, new RegExp(`${repository}@${indexDigest}: replicated to ${ACCOUNT}/us-east-1`));
+    assert.match(main.stdout, /^Wait for replication: /m);
+    assert.deepEqual(JSON.parse(main.outputs.json).images, [
+      { registry: registry.host, image: `${registry.host}/${repository}@${indexDigest}` },
+    ]);
+    assert.match(main.outputs['iam-policy'], /ecr:DescribeImageReplicationStatus/);
   },
 );

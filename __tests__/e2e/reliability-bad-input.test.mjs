@@ -291,6 +291,8 @@ const CASES = [
   ['lambda', 'maybe', { inputs: { ...REPO, build: 'true' } }],
   ['push-by-digest', 'maybe', { inputs: { ...REPO, build: 'true' } }],
   ['merge-digests', 'sha256:abc', { inputs: REPO }],
+  ['skip-existing', 'maybe', { inputs: { ...REPO, build: 'true' } }],
+  ['wait-for-replication', 'soon', { inputs: { ...REPO, build: 'true' } }],
   ['load', 'sometimes', { inputs: { ...REPO, build: 'true' } }],
   ['no-cache', 'sometimes', { inputs: { ...REPO, build: 'true' } }],
   ['pull', 'always', { inputs: { ...REPO, build: 'true' } }],

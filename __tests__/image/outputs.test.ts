@@ -68,6 +68,21 @@ describe('metadataOutputs', () => {
   });
   const base = { tags: release.tags, version: release.version, labels };
 
+  test("after a push, json names each registry's image by digest (what a deploy job pins)", () => {
+    const digest = `sha256:${'d'.repeat(64)}`;
+    const json = JSON.parse(
+      metadataOutputs({ ...base, registries: [PRIVATE, SECOND], repository: 'team/widget', digest }).json,
+    ) as { images: unknown };
+    expect(json.images).toEqual([
+      { registry: PRIVATE, image: `${PRIVATE}/team/widget@${digest}` },
+      { registry: SECOND, image: `${SECOND}/team/widget@${digest}` },
+    ]);
+    const before = JSON.parse(
+      metadataOutputs({ ...base, registries: [PRIVATE], repository: 'team/widget' }).json,
+    );
+    expect(before).not.toHaveProperty('images');
+  });
+
   test('one registry and a repository: full references, primary first', () => {
     const outputs = metadataOutputs({ ...base, registries: [PRIVATE], repository: 'team/widget' });
     expect(outputs).toEqual({

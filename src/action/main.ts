@@ -15,6 +15,8 @@ import {
   chooseBuilder,
   describeBuilder,
   digestsOfPush,
+  existingCommitImage,
+  skipExistingTag,
   newImageOf,
   pushedByBuild,
   pushImages,
@@ -35,6 +37,7 @@ import type { LoginPlan } from '../login/plan.js';
 import { fetchLoginPlan, maskSecrets } from '../login/step.js';
 import {
   checkLambdaImages,
+  waitForReplicas,
   logOutcome,
   manageRepositories,
   pushTargetOf,
@@ -209,6 +212,7 @@ export async function runMain(options: MainOptions = {}): Promise<void> {
   const building = inputs.build.mode !== 'none';
   const builder: Builder | undefined = building ? await chooseBuilder(inputs.build) : undefined;
   const decision = building ? decidePush(inputs.build.push, image.context.eventName) : undefined;
+  const commitTag = inputs.build.skipExisting ? skipExistingTag(image.resolution.tags) : undefined;
   if (builder && decision) {
     core.info(
       `Builder: ${describeBuilder(builder)}. ${decision.push ? 'Pushing' : `Not pushing: ${decision.reason}`}.`,
@@ -243,9 +247,17 @@ export async function runMain(options: MainOptions = {}): Promise<void> {
 
   let build: BuildResult | undefined;
   if (builder && target.repository !== undefined) {
+    const repository = target.repository;
+    // skip-existing: an image this commit already pushed is tagged (or copied), not built again.
+    const existing =
+      commitTag !== undefined && push
+        ? await phases.run("Look up the commit's image", () =>
+            existingCommitImage({ ...target, repository }, plan.logins, commitTag),
+          )
+        : undefined;
     const context: BuildContext = {
       inputs: inputs.build,
-      builder,
+      builder: existing ?? builder,
       target: { ...target, repository: target.repository },
       labels: image.labels,
       ociBuildArgs: image.buildArgs,
@@ -264,7 +276,22 @@ export async function runMain(options: MainOptions = {}): Promise<void> {
         }),
       );
     }
+    const replicationSeconds = inputs.build.replicationTimeoutSeconds;
+    if (replicationSeconds !== undefined && build.pushed.length > 0 && build.digest !== undefined) {
+      const digest = build.digest;
+      await phases.run('Wait for replication', () =>
+        waitForReplicas(outcomes, digest, {
+          ...awsSettings(inputs),
+          name: target.repository ?? '',
+          policyFor: () => compactPolicy(inputs, refs),
+          timeoutSeconds: replicationSeconds,
+        }),
+      );
+    }
     writeBuildOutputs(build);
+    // Again, now that the image is in the registries: `json` names each registry's image by digest.
+    if (build.pushed.length > 0 && build.digest !== undefined)
+      writeMetadataOutputs(image, target, build.digest);
     logBuildResult(build, notPushed);
   }
   await writeJobSummary({

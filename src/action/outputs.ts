@@ -11,8 +11,10 @@ import { outputSuffix } from '../login/registries.js';
 import type { PushTarget, RepositoryOutcome } from '../repository/step.js';
 
 /** `tags`: the tags left after the repository plan (all of them when no repository is managed). */
-export function writeMetadataOutputs(metadata: ImageMetadata, target: PushTarget): void {
+/** `digest`: after the push, so `json` also names each registry's image by digest. */
+export function writeMetadataOutputs(metadata: ImageMetadata, target: PushTarget, digest?: string): void {
   const outputs = metadataOutputs({
+    ...(digest === undefined ? {} : { digest }),
     tags: target.tags,
     ...(metadata.resolution.version === undefined ? {} : { version: metadata.resolution.version }),
     labels: metadata.labels,

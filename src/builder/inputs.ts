@@ -28,6 +28,10 @@ export interface BuildInputs {
   pushByDigest: boolean;
   /** `merge-digests`: the children of the index to write. */
   mergeDigests: DigestEntry[];
+  /** `skip-existing: true`: no build when the commit's sha tag is in the registries already. */
+  skipExisting: boolean;
+  /** `wait-for-replication`: how long to wait for ECR's replication after a push; undefined: do not. */
+  replicationTimeoutSeconds?: number;
   sourceImage?: string;
   /** An absolute directory, or a remote context (git or https URL) passed to the builder as it is. */
   context: string;
@@ -263,6 +267,19 @@ function checkLambda(inputs: BuildInputs): void {
   }
 }
 
+/** `wait-for-replication`: false (do not wait), true (600 s) or a number of seconds, 1 to 3600. */
+function parseReplicationWait(text: string): number | undefined {
+  const value = text.trim().toLowerCase();
+  if (value === '' || value === 'false') return undefined;
+  if (value === 'true') return 600;
+  if (/^\d+$/.test(value) && Number(value) >= 1 && Number(value) <= 3600) return Number(value);
+  throw new InputError(
+    'wait-for-replication',
+    text,
+    "expected 'true', 'false' or a number of seconds from 1 to 3600",
+  );
+}
+
 /** buildx's platforms: with `lambda: true` and none named, Lambda's default architecture (x86_64). */
 export function buildxPlatforms(inputs: BuildInputs): string[] {
   return inputs.lambda && inputs.platforms.length === 0 ? ['linux/amd64'] : inputs.platforms;
@@ -305,6 +322,17 @@ export function parseBuildInputs(
   const mode =
     mergeDigests.length > 0 ? 'merge' : build ? 'build' : sourceImage !== undefined ? 'source-image' : 'none';
   const pushByDigest = parseBoolean('push-by-digest', input('push-by-digest'), false);
+  const skipExisting = parseBoolean('skip-existing', input('skip-existing'), false);
+  if (skipExisting && !build) {
+    throw new InputError('skip-existing', 'true', "skips a build: set 'build: true' with it");
+  }
+  if (skipExisting && pushByDigest) {
+    throw new InputError(
+      'skip-existing',
+      'true',
+      'a push by digest has no tag to look the image up by: drop one of the two',
+    );
+  }
   if (pushByDigest && !build) {
     throw new InputError('push-by-digest', 'true', "pushes what the step builds: set 'build: true' with it");
   }
@@ -316,10 +344,20 @@ export function parseBuildInputs(
     );
   }
   const context = mode === 'build' ? resolveContext(input('context'), env) : input('context').trim() || '.';
+  const replication = parseReplicationWait(input('wait-for-replication'));
+  if (replication !== undefined && mode === 'none') {
+    throw new InputError(
+      'wait-for-replication',
+      input('wait-for-replication'),
+      'waits for an image this step pushes: use it with build, source-image or merge-digests',
+    );
+  }
   const inputs: BuildInputs = {
+    ...(replication === undefined ? {} : { replicationTimeoutSeconds: replication }),
     mode,
     pushByDigest,
     mergeDigests,
+    skipExisting,
     ...(sourceImage === undefined ? {} : { sourceImage }),
     context,
     buildArgs: parseBuildArgs(input('build-args')),

@@ -195,7 +195,7 @@ export interface BuildContext {
   logins: RegistryLogin[];
 }
 
-function clientFor(context: BuildContext, host: string, input: string): RegistryClient {
+function clientFor(context: Pick<BuildContext, 'logins'>, host: string, input: string): RegistryClient {
   const login = context.logins.find((candidate) => candidate.host === host);
   if (login === undefined) {
     throw new InputError(
@@ -523,4 +523,58 @@ async function buildAndPushByDigest(context: BuildContext, secrets: string[]): P
     const digest = digests[0] ?? built.digest;
     return { ...built, ...(digest === undefined ? {} : { digest }) };
   });
+}
+
+/**
+ * skip-existing: the commit's image, looked up by its sha tag in every registry. Undefined when no
+ * registry has it (then it is built); else a promotion from the first registry that has it, so nothing
+ * is built, the missing tags are added and a registry that lacks the image gets a copy.
+ */
+export async function existingCommitImage(
+  target: BuildTarget,
+  logins: RegistryLogin[],
+  commitTag: string,
+): Promise<Builder | undefined> {
+  const found = await Promise.all(
+    target.registries.map(async (host) => {
+      const client = clientFor({ logins }, host, 'registries');
+      return { host, manifest: await client.getManifest(target.repository, commitTag) };
+    }),
+  );
+  const holding = found.filter((entry) => entry.manifest !== undefined);
+  const first = holding[0];
+  if (first?.manifest === undefined) {
+    core.info(`skip-existing: no registry has ${target.repository}:${commitTag} yet: building.`);
+    return undefined;
+  }
+  const other = holding.find((entry) => entry.manifest?.digest !== first.manifest?.digest);
+  if (other) {
+    throw new ActionError(
+      `skip-existing: ${target.repository}:${commitTag} is ${first.manifest.digest} in ${first.host} but ${other.manifest?.digest ?? ''} in ${other.host}: ` +
+        'the registries hold different images for one commit. Fix: delete the wrong one, or build with skip-existing: false.',
+    );
+  }
+  const missing = found.filter((entry) => entry.manifest === undefined).map((entry) => entry.host);
+  core.info(
+    missing.length === 0
+      ? `skip-existing: ${target.repository}:${commitTag} is ${first.manifest.digest} in every registry: nothing is built, only missing tags are added.`
+      : `skip-existing: ${target.repository}:${commitTag} is ${first.manifest.digest} in ${first.host}; copying it to ${missing.join(', ')} instead of building.`,
+  );
+  return {
+    kind: 'promote',
+    source: { host: first.host, repository: target.repository, reference: commitTag },
+  };
+}
+
+/** The tag skip-existing looks the commit's image up by: the `type=sha` rule's. Checked before the login. */
+export function skipExistingTag(tags: { name: string; kind: string }[]): string {
+  const tag = tags.find((candidate) => candidate.kind === 'sha');
+  if (tag === undefined) {
+    throw new InputError(
+      'skip-existing',
+      'true',
+      "looks the commit's image up by its sha tag: add 'type=sha' to tags",
+    );
+  }
+  return tag.name;
 }

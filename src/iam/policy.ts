@@ -33,6 +33,8 @@ export interface IamFeatures {
   lifecyclePolicy?: boolean;
   repositoryPolicy?: boolean;
   cleanup?: boolean;
+  /** Poll ECR's replication of the pushed image (wait-for-replication). */
+  replication?: boolean;
   /** The customer managed key a created repository is encrypted with (encryption: KMS with kms-key). */
   kmsKey?: KmsKeyRef;
   /** Private repositories the build pulls base images from. */
@@ -72,6 +74,7 @@ export const FEATURE_ACTIONS = {
   lifecyclePolicy: ['ecr:GetLifecyclePolicy', 'ecr:PutLifecyclePolicy'],
   repositoryPolicy: ['ecr:GetRepositoryPolicy', 'ecr:SetRepositoryPolicy'],
   cleanup: ['ecr:BatchDeleteImage', 'ecr:DescribeImages', 'ecr:ListImages'],
+  replication: ['ecr:DescribeImageReplicationStatus'],
   // ECR checks the key and creates grants on it with the caller's rights when it creates the repository.
   kms: ['kms:CreateGrant', 'kms:DescribeKey', 'kms:RetireGrant'],
 } as const satisfies Record<string, readonly string[]>;
@@ -126,6 +129,7 @@ export function minimalIamPolicy(features: IamFeatures): PolicyDocument {
   add('ManageLifecyclePolicy', features.lifecyclePolicy, FEATURE_ACTIONS.lifecyclePolicy, targets);
   add('ManageRepositoryPolicy', features.repositoryPolicy, FEATURE_ACTIONS.repositoryPolicy, targets);
   add('CleanUpImages', features.cleanup, FEATURE_ACTIONS.cleanup, targets);
+  add('WaitForReplication', features.replication, FEATURE_ACTIONS.replication, targets);
   if (features.createRepository && features.kmsKey) {
     statements.push(kmsStatement(features.kmsKey, repositories));
   }

@@ -49,6 +49,8 @@ export interface MetadataInput {
   /** Registry hostnames, e.g. 123456789012.dkr.ecr.eu-west-1.amazonaws.com. */
   registries: string[];
   repository?: string;
+  /** After a push: the digest the registries hold, for the `images` entry of `json` (one per registry). */
+  digest?: string;
 }
 
 /** Output name → value, ready for core.setOutput. */
@@ -75,6 +77,15 @@ export function metadataOutputs(input: MetadataInput): MetadataOutputs {
     version: input.version ?? '',
     'tag-names': names,
     'build-args': buildArgs,
+    // What a deploy job pins: each registry's image by digest.
+    ...(input.digest !== undefined && input.repository !== undefined
+      ? {
+          images: input.registries.map((registry) => ({
+            registry,
+            image: `${repositoryReference(registry, input.repository ?? '')}@${input.digest ?? ''}`,
+          })),
+        }
+      : {}),
   };
   return {
     tags: references.join('\n'),

@@ -4,6 +4,7 @@
  * CLI derives its options, help and environment variables from here, the inputs that need a `repository`
  * and the iam-policy feature list are derived from here, and a test keeps action.yml equal to it.
  */
+import { parseRegistryReference } from '../registry/manifests.js';
 import type { IamFeatures } from '../iam/policy.js';
 import type { Inputs } from './types.js';
 
@@ -258,6 +259,11 @@ export const INPUTS: readonly InputSpec[] = [
     section: 'Build and push',
     value: TEXT,
     help: 'push this local image, or promote this registry image, instead of building',
+    // A promotion reads the image's manifests and blobs over the registry API.
+    iam: {
+      features: ['pullFrom'],
+      when: (inputs) => parseRegistryReference(inputs.build.sourceImage ?? '') !== undefined,
+    },
   },
   {
     name: 'context',
@@ -330,12 +336,37 @@ export const INPUTS: readonly InputSpec[] = [
     default: 'false',
     value: BOOLEAN,
     help: 'push the manifest by digest only, no tags (buildx): the digests output feeds merge-digests',
+    // Each platform of the push is read back to name it in the digests output.
+    iam: { features: ['pullFrom'], when: (inputs) => inputs.build.pushByDigest },
   },
   {
     name: 'merge-digests',
     section: 'Build and push',
     value: LINES,
     help: 'write one image index over these digests (or digests outputs) and tag it; builds nothing',
+    // The children's manifests and configs are read back over the registry API.
+    iam: { features: ['pullFrom'], when: (inputs) => inputs.build.mode === 'merge' },
+  },
+  {
+    name: 'skip-existing',
+    section: 'Build and push',
+    default: 'false',
+    value: BOOLEAN,
+    help: "with build: no build when the commit's sha tag exists; only the missing tags are added",
+    // The commit's image is read (and copied between registries) over the registry API.
+    iam: { features: ['pullFrom'], when: (inputs) => inputs.build.skipExisting },
+  },
+  {
+    name: 'wait-for-replication',
+    section: 'Build and push',
+    default: 'false',
+    value: TEXT,
+    help: 'true (up to 600 s) or seconds: wait until ECR has replicated the pushed image everywhere',
+    flag: true,
+    iam: {
+      features: ['replication'],
+      when: (inputs) => inputs.build.replicationTimeoutSeconds !== undefined,
+    },
   },
   {
     name: 'builder',

@@ -4,6 +4,7 @@
  */
 import * as core from '@actions/core';
 import { ecrClientFor } from '../aws/ecr-client.js';
+import { waitForReplication } from '../aws/replication.js';
 import type { PolicyForAction } from '../aws/errors.js';
 import { configDigests, INDEX_MEDIA_TYPES, listImages, pushedManifestType } from '../aws/images.js';
 import { ActionError } from '../shared/errors.js';
@@ -237,4 +238,38 @@ export function logOutcome(outcome: RepositoryOutcome): void {
     core.info(`${where}: ${entry.tag.name} already holds this image.`);
   for (const entry of outcome.plan.skipped)
     core.warning(`${where}: skipped ${entry.tag.name}: ${entry.reason}`);
+}
+
+/**
+ * wait-for-replication: after the push, ECR's replication of `digest` from every registry's repository,
+ * polled until each destination is COMPLETE (registries in parallel).
+ */
+export async function waitForReplicas(
+  outcomes: readonly RepositoryOutcome[],
+  digest: string,
+  options: ClientOptions & { name: string; policyFor: PolicyForAction; timeoutSeconds: number },
+): Promise<void> {
+  await Promise.all(
+    outcomes.map(async (outcome) => {
+      const client = clientFor(outcome.spec, options);
+      const where = `${outcome.host}/${options.name}@${digest}`;
+      try {
+        const destinations = await waitForReplication(client, {
+          name: options.name,
+          ...(outcome.spec.accountId ? { registryId: outcome.spec.accountId } : {}),
+          policyFor: options.policyFor,
+          digest,
+          where,
+          timeoutMs: options.timeoutSeconds * 1000,
+        });
+        core.info(
+          destinations.length === 0
+            ? `${where}: the registry replicates to no other region or account.`
+            : `${where}: replicated to ${destinations.map((entry) => `${entry.registryId}/${entry.region}`).join(', ')}.`,
+        );
+      } finally {
+        client.destroy();
+      }
+    }),
+  );
 }

@@ -92,6 +92,10 @@ export const defaultHandlers = {
     },
     ...repositoryHandlers,
     ...imageHandlers,
+    // A registry without replication rules: no destinations. Scenarios answer IN_PROGRESS, COMPLETE, FAILED.
+    DescribeImageReplicationStatus(ctx) {
+      return { repositoryName: ctx.body.repositoryName, imageId: ctx.body.imageId, replicationStatuses: [] };
+    },
   },
   'ecr-public': {
     GetAuthorizationToken(ctx) {
