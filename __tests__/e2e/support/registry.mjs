@@ -266,13 +266,13 @@ async function uploadBlob(registry, repository, buffer) {
  * Push a minimal image (one empty-ish layer, given labels) over HTTP alone, for checks that need an
  * image in the registry but not a Docker daemon. Returns the manifest digest.
  */
-export async function pushMinimalImage(registry, repository, tag, { labels = {} } = {}) {
+export async function pushMinimalImage(registry, repository, tag, { labels = {}, architecture = 'amd64' } = {}) {
   // An empty gzip stream is a valid (empty) layer tarball for distribution, which does not unpack it.
   const layer = Buffer.from('1f8b08000000000000ff030000000000000000', 'hex');
   const layerBlob = await uploadBlob(registry, repository, layer);
   const config = Buffer.from(
     JSON.stringify({
-      architecture: 'amd64',
+      architecture,
       os: 'linux',
       config: { Labels: labels },
       rootfs: { type: 'layers', diff_ids: [sha256(Buffer.alloc(0))] },
