@@ -188,8 +188,63 @@ describe('configDigests', () => {
 });
 
 describe('deleteUntaggedImages', () => {
+  const NONE = { keptChildren: [], keptReferrers: [], orphanedReferrers: [], taggedAfterAll: [] };
+
+  /**
+   * The repository's images as DescribeImages lists them (tags, media type) and BatchGetImage gives their
+   * manifests (an index lists `children`, a referrer has a `subject`).
+   */
+  interface HeldImage {
+    digest: string;
+    tags?: string[];
+    children?: string[];
+    subject?: string;
+  }
+  function repositoryHolds(images: HeldImage[]): void {
+    const byDigest = new Map(images.map((image) => [image.digest, image]));
+    const isIndex = (image: { children?: string[] }) => (image.children ?? []).length > 0;
+    mocked
+      .ecr()
+      .on(DescribeImagesCommand)
+      .resolves({
+        imageDetails: images.map((image) => ({
+          imageDigest: image.digest,
+          ...(image.tags ? { imageTags: image.tags } : {}),
+          imageManifestMediaType: isIndex(image)
+            ? 'application/vnd.oci.image.index.v1+json'
+            : 'application/vnd.oci.image.manifest.v1+json',
+        })),
+      });
+    mocked
+      .ecr()
+      .on(BatchGetImageCommand)
+      .callsFake((input: BatchGetImageCommandInput) => ({
+        images: (input.imageIds ?? []).flatMap(({ imageDigest }) => {
+          const image = byDigest.get(imageDigest ?? '');
+          if (!image) return [];
+          const manifest = isIndex(image)
+            ? {
+                mediaType: 'application/vnd.oci.image.index.v1+json',
+                manifests: (image.children ?? []).map((child) => ({ digest: child })),
+              }
+            : {
+                mediaType: 'application/vnd.oci.image.manifest.v1+json',
+                layers: [],
+                ...(image.subject ? { subject: { digest: image.subject } } : {}),
+              };
+          return [{ imageId: { imageDigest }, imageManifest: JSON.stringify(manifest) }];
+        }),
+        failures: [],
+      }));
+  }
+
   /** ListImages answers `untagged` over pages of `pageSize`, recording each request as it was sent. */
-  function untaggedImages(untagged: string[], pageSize = 1000): ListImagesCommandInput[] {
+  function untaggedImages(
+    untagged: string[],
+    pageSize = 1000,
+    holds: HeldImage[] = untagged.map((digest) => ({ digest })),
+  ): ListImagesCommandInput[] {
+    repositoryHolds(holds);
     const sent: ListImagesCommandInput[] = [];
     mocked
       .ecr()
@@ -248,7 +303,7 @@ describe('deleteUntaggedImages', () => {
       repositoryName: NAME,
       registryId: ACCOUNT,
     });
-    expect(result).toEqual({ found: untagged, deleted: untagged, failures: [] });
+    expect(result).toEqual({ found: untagged, deleted: untagged, failures: [], ...NONE });
   });
 
   test('digests in `keep` (platform manifests of a tagged index) are neither reported nor deleted', async () => {
@@ -270,7 +325,7 @@ describe('deleteUntaggedImages', () => {
 
     const result = await deleteUntaggedImages(mocked.client(), { ...target, dryRun: true });
 
-    expect(result).toEqual({ found: digests(3), deleted: [], failures: [] });
+    expect(result).toEqual({ found: digests(3), deleted: [], failures: [], ...NONE });
     expect(mocked.ecr()).not.toHaveReceivedCommand(BatchDeleteImageCommand);
   });
 
@@ -280,6 +335,7 @@ describe('deleteUntaggedImages', () => {
       found: [],
       deleted: [],
       failures: [],
+      ...NONE,
     });
     expect(mocked.ecr()).not.toHaveReceivedCommand(BatchDeleteImageCommand);
   });
@@ -313,7 +369,43 @@ describe('deleteUntaggedImages', () => {
         },
         { digest: digest(2), reason: 'ImageNotFound' },
       ],
+      ...NONE,
     });
+  });
+
+  test('an image ListImages calls untagged but DescribeImages shows tagged is never deleted', async () => {
+    // One widely used ECR emulator answers tagStatus=UNTAGGED with tagged images too.
+    untaggedImages([digest(0), digest(1)], 1000, [
+      { digest: digest(0) },
+      { digest: digest(1), tags: ['v1'] },
+    ]);
+    deletesEverything();
+    const result = await deleteUntaggedImages(mocked.client(), { ...target, dryRun: false });
+    expect(result.found).toEqual([digest(0)]);
+    expect(result.taggedAfterAll).toEqual([digest(1)]);
+    expect(deleteBatches().flat()).toEqual([{ imageDigest: digest(0) }]);
+  });
+
+  test("a kept index's children and a kept image's signature stay; an orphaned signature goes", async () => {
+    const [index, childA, childB, signed, signature, orphan, clutter] = [0, 1, 2, 3, 4, 5, 6].map((n) =>
+      digest(n),
+    ) as [string, string, string, string, string, string, string];
+    untaggedImages([childA, childB, signature, orphan, clutter], 1000, [
+      { digest: index, tags: ['v1'], children: [childA, childB] },
+      { digest: childA },
+      { digest: childB },
+      { digest: signed, tags: ['v2'] },
+      { digest: signature, subject: signed },
+      { digest: orphan, subject: digest(99) },
+      { digest: clutter },
+    ]);
+    deletesEverything();
+    const result = await deleteUntaggedImages(mocked.client(), { ...target, dryRun: true });
+    expect(result.found.sort()).toEqual([orphan, clutter].sort());
+    expect(result.keptChildren.sort()).toEqual([childA, childB].sort());
+    expect(result.keptReferrers).toEqual([signature]);
+    expect(result.orphanedReferrers).toEqual([orphan]);
+    expect(mocked.ecr()).not.toHaveReceivedCommand(BatchDeleteImageCommand);
   });
 
   test.each<[string, () => void]>([

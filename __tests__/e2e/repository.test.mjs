@@ -388,6 +388,79 @@ test('cleanup: untagged lists in a dry run, then deletes every untagged image in
   );
 });
 
+test("cleanup keeps what kept images need: an index's children and a signature; orphans and clutter go", async (t) => {
+  const api = await startApi(t);
+  const name = uniqueName('referrers');
+  const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
+  const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
+  const [childA, childB, signed, clutter] = ['amd64', 'arm64', 'signed', 'clutter'].map((what) =>
+    digestOf(`${name} ${what}`),
+  );
+  const gone = digestOf(`${name} deleted long ago`);
+  const imageManifest = (extra = {}) => ({
+    schemaVersion: 2,
+    mediaType: OCI_MANIFEST,
+    config: {},
+    layers: [],
+    ...extra,
+  });
+  /** A signature as cosign or Sigstore stores it: an untagged manifest whose subject is the image. */
+  const referrer = (subject) => ({
+    mediaType: OCI_MANIFEST,
+    manifest: imageManifest({
+      artifactType: 'application/vnd.dev.sigstore.bundle.v0.3+json',
+      subject: { mediaType: OCI_MANIFEST, digest: subject, size: 100 },
+    }),
+  });
+  const index = {
+    digest: digestOf(`${name} index`),
+    tags: ['v1'],
+    mediaType: OCI_INDEX,
+    manifest: {
+      schemaVersion: 2,
+      mediaType: OCI_INDEX,
+      manifests: [childA, childB].map((digest) => ({ mediaType: OCI_MANIFEST, digest, size: 100 })),
+    },
+  };
+  const signature = { digest: digestOf(`${name} signature`), ...referrer(signed) };
+  const orphan = { digest: digestOf(`${name} orphan`), ...referrer(gone) };
+  api.repository(ACCOUNT, REGION, name, {});
+  api.seedImages(ACCOUNT, REGION, name, [
+    index,
+    { digest: childA, mediaType: OCI_MANIFEST, manifest: imageManifest() },
+    { digest: childB, mediaType: OCI_MANIFEST, manifest: imageManifest() },
+    { digest: signed, tags: ['v2'], mediaType: OCI_MANIFEST, manifest: imageManifest() },
+    signature,
+    orphan,
+    { digest: clutter, mediaType: OCI_MANIFEST, manifest: imageManifest() },
+  ]);
+
+  const dryRun = await runJob(t, api, {
+    inputs: { repository: name, cleanup: 'untagged', 'cleanup-dry-run': 'true' },
+  });
+  assertOk(dryRun.main);
+  const log = dryRun.post.visibleLog;
+  assert.match(log, /2 untagged image\(s\) would be deleted/);
+  assert.ok(log.includes(`${orphan.digest} (a referrer of an image that is gone)`), log);
+  assert.ok(log.includes(clutter), log);
+  assert.ok(log.includes(`${childA} (a platform manifest of a kept index)`), log);
+  assert.ok(log.includes(`${signature.digest} (a signature, SBOM or attestation of a kept image)`), log);
+  assert.equal((await api.images(ACCOUNT, REGION, name)).length, 7, 'a dry run deletes nothing');
+
+  const real = await runJob(t, api, { inputs: { repository: name, cleanup: 'untagged' } });
+  assertOk(real.main);
+  const sent = real.postCalls
+    .filter((call) => call.operation === 'BatchDeleteImage')
+    .flatMap((call) => call.body.imageIds.map((id) => id.imageDigest));
+  assert.deepEqual(
+    sent.sort(),
+    [orphan.digest, clutter].sort(),
+    'only the orphan and the clutter are deleted',
+  );
+  const left = (await api.images(ACCOUNT, REGION, name)).map((image) => image.digest).sort();
+  assert.deepEqual(left, [index.digest, childA, childB, signed, signature.digest].sort());
+});
+
 test('AccessDenied on CreateRepository: the error names the action and quotes a JSON policy', async (t) => {
   const api = await startApi(t, { faults: { accessDenied: ['CreateRepository'] } });
   const name = uniqueName('denied');

@@ -141,7 +141,7 @@ describe('minimalIamPolicy', () => {
       'cleanup',
       { cleanup: true },
       'CleanUpImages',
-      ['ecr:BatchDeleteImage', 'ecr:DescribeImages', 'ecr:ListImages'],
+      ['ecr:BatchDeleteImage', 'ecr:BatchGetImage', 'ecr:DescribeImages', 'ecr:ListImages'],
     ],
   ])('%s alone: that statement only, no login', (_name, features, sid, actions) => {
     expect(minimalIamPolicy({ repositories: [APP], ...features }).Statement).toEqual([

@@ -10,6 +10,7 @@ import {
   type ECRClient,
 } from '@aws-sdk/client-ecr';
 import type { ExistingImage } from '../repository/tag-plan/index.js';
+import { manifestLinks, planCleanup, type ImageFacts } from '../repository/cleanup-plan.js';
 import { ecrCall, repositoryIdOf, type RepositoryTarget } from './repository.js';
 
 /** ECR takes at most 100 image IDs in one BatchGetImage or BatchDeleteImage. */
@@ -52,6 +53,14 @@ export interface UntaggedCleanup {
   deleted: string[];
   /** Images ECR refused to delete; reported, not thrown, so one stuck image does not fail the push. */
   failures: DeleteFailure[];
+  /** Untagged, kept: the children of a kept index. */
+  keptChildren: string[];
+  /** Untagged, kept: signatures, SBOMs and attestations (`subject`) of a kept image. */
+  keptReferrers: string[];
+  /** Referrers of images that are gone or going: among `found`. */
+  orphanedReferrers: string[];
+  /** Listed by ListImages as untagged, yet DescribeImages shows a tag: never deleted. */
+  taggedAfterAll: string[];
 }
 
 /** Every image in the repository with its tags, over all DescribeImages pages. */
@@ -150,14 +159,96 @@ function mediaTypeOf(manifestText: string | undefined): string | undefined {
   }
 }
 
-/** Deletes the repository's untagged images, except those in `keep`, in batches ECR accepts. */
+/** Every image with its tags and manifest media type, over all DescribeImages pages. */
+async function describeAll(
+  client: ECRClient,
+  target: RepositoryTarget,
+): Promise<{ digest: string; tags: string[]; mediaType?: string }[]> {
+  return ecrCall(client, target, 'ecr:DescribeImages', async () => {
+    const images: { digest: string; tags: string[]; mediaType?: string }[] = [];
+    const pages = paginateDescribeImages(
+      { client, pageSize: PAGE_SIZE, stopOnSameToken: true },
+      repositoryIdOf(target),
+    );
+    for await (const page of pages) {
+      for (const detail of page.imageDetails ?? []) {
+        if (!detail.imageDigest) continue;
+        images.push({
+          digest: detail.imageDigest,
+          tags: detail.imageTags ?? [],
+          ...(detail.imageManifestMediaType ? { mediaType: detail.imageManifestMediaType } : {}),
+        });
+      }
+    }
+    return images;
+  });
+}
+
+/** Manifest digest → its text, for the digests given (BatchGetImage, batches of 100). */
+async function manifestTexts(
+  client: ECRClient,
+  target: RepositoryTarget,
+  digests: readonly string[],
+): Promise<Map<string, string>> {
+  const texts = new Map<string, string>();
+  for (const batch of batches([...new Set(digests)])) {
+    const response = await ecrCall(client, target, 'ecr:BatchGetImage', () =>
+      client.send(
+        new BatchGetImageCommand({
+          ...repositoryIdOf(target),
+          imageIds: batch.map((imageDigest) => ({ imageDigest })),
+          acceptedMediaTypes: MANIFEST_MEDIA_TYPES,
+        }),
+      ),
+    );
+    for (const image of response.images ?? []) {
+      const digest = image.imageId?.imageDigest;
+      if (digest !== undefined && image.imageManifest !== undefined) texts.set(digest, image.imageManifest);
+    }
+  }
+  return texts;
+}
+
+/**
+ * Deletes the repository's untagged images that nothing kept refers to (cleanup-plan.ts), except those
+ * in `keep`, in batches ECR accepts. ListImages' untagged filter only names candidates: each one's tags
+ * are checked in DescribeImages first, since an image with a tag is never deleted.
+ */
 export async function deleteUntaggedImages(
   client: ECRClient,
   options: DeleteUntaggedOptions,
 ): Promise<UntaggedCleanup> {
   const keep = options.keep ?? new Set<string>();
-  const found = (await listUntaggedDigests(client, options)).filter((digest) => !keep.has(digest));
-  const cleanup: UntaggedCleanup = { found, deleted: [], failures: [] };
+  const candidates = await listUntaggedDigests(client, options);
+  const empty = { keptChildren: [], keptReferrers: [], orphanedReferrers: [], taggedAfterAll: [] };
+  if (candidates.length === 0) return { found: [], deleted: [], failures: [], ...empty };
+  const described = await describeAll(client, options);
+  const tagsOf = new Map(described.map((image) => [image.digest, image.tags]));
+  const taggedAfterAll = candidates.filter((digest) => (tagsOf.get(digest) ?? []).length > 0);
+  // Manifests to read: every index (its children) and every untagged image (its subject).
+  const reads = [
+    ...described
+      .filter((image) => image.tags.length === 0 || INDEX_MEDIA_TYPES.includes(image.mediaType ?? ''))
+      .map((image) => image.digest),
+    ...candidates.filter((digest) => !tagsOf.has(digest)),
+  ];
+  const texts = await manifestTexts(client, options, reads);
+  const facts: ImageFacts[] = [
+    ...described,
+    ...candidates.filter((digest) => !tagsOf.has(digest)).map((digest) => ({ digest, tags: [] })),
+  ].map((image) => ({ digest: image.digest, tags: image.tags, ...manifestLinks(texts.get(image.digest)) }));
+  const plan = planCleanup(facts);
+  const untagged = new Set(candidates.filter((digest) => !taggedAfterAll.includes(digest)));
+  const found = plan.remove.filter((digest) => untagged.has(digest) && !keep.has(digest));
+  const cleanup: UntaggedCleanup = {
+    found,
+    deleted: [],
+    failures: [],
+    keptChildren: plan.keptChildren,
+    keptReferrers: plan.keptReferrers,
+    orphanedReferrers: plan.orphanedReferrers.filter((digest) => found.includes(digest)),
+    taggedAfterAll,
+  };
   if (options.dryRun) return cleanup;
   for (const batch of batches(found)) {
     const response = await ecrCall(client, options, 'ecr:BatchDeleteImage', () =>

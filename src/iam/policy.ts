@@ -73,7 +73,7 @@ export const FEATURE_ACTIONS = {
   updateSettings: ['ecr:PutImageScanningConfiguration', 'ecr:PutImageTagMutability'],
   lifecyclePolicy: ['ecr:GetLifecyclePolicy', 'ecr:PutLifecyclePolicy'],
   repositoryPolicy: ['ecr:GetRepositoryPolicy', 'ecr:SetRepositoryPolicy'],
-  cleanup: ['ecr:BatchDeleteImage', 'ecr:DescribeImages', 'ecr:ListImages'],
+  cleanup: ['ecr:BatchDeleteImage', 'ecr:BatchGetImage', 'ecr:DescribeImages', 'ecr:ListImages'],
   replication: ['ecr:DescribeImageReplicationStatus'],
   // ECR checks the key and creates grants on it with the caller's rights when it creates the repository.
   kms: ['kms:CreateGrant', 'kms:DescribeKey', 'kms:RetireGrant'],

@@ -33,11 +33,28 @@ export async function cleanUntagged(state: CleanupState): Promise<void> {
         dryRun: state.dryRun,
       });
       const where = `${target.host}/${target.name}`;
+      const orphaned = new Set(result.orphanedReferrers);
       if (state.dryRun) {
         core.info(`${where}: cleanup-dry-run: ${result.found.length} untagged image(s) would be deleted.`);
-        for (const digest of result.found) core.info(`  ${digest}`);
+        for (const digest of result.found) {
+          core.info(`  ${digest}${orphaned.has(digest) ? ' (a referrer of an image that is gone)' : ''}`);
+        }
       } else {
         core.info(`${where}: deleted ${result.deleted.length} of ${result.found.length} untagged image(s).`);
+      }
+      // What stays although untagged, and why: listed in a dry run too.
+      const kept = [
+        ...result.keptChildren.map((digest) => `  ${digest} (a platform manifest of a kept index)`),
+        ...result.keptReferrers.map(
+          (digest) => `  ${digest} (a signature, SBOM or attestation of a kept image)`,
+        ),
+      ];
+      if (kept.length > 0) {
+        core.info(`${where}: kept ${kept.length} untagged image(s) that kept images need:`);
+        for (const line of kept) core.info(line);
+      }
+      for (const digest of result.taggedAfterAll) {
+        core.warning(`${where}: kept ${digest}: ECR listed it as untagged, but it has a tag.`);
       }
       for (const failure of result.failures)
         core.warning(`${where}: kept ${failure.digest}: ${failure.reason}`);

@@ -266,7 +266,12 @@ async function uploadBlob(registry, repository, buffer) {
  * Push a minimal image (one empty-ish layer, given labels) over HTTP alone, for checks that need an
  * image in the registry but not a Docker daemon. Returns the manifest digest.
  */
-export async function pushMinimalImage(registry, repository, tag, { labels = {}, architecture = 'amd64' } = {}) {
+export async function pushMinimalImage(
+  registry,
+  repository,
+  tag,
+  { labels = {}, architecture = 'amd64' } = {},
+) {
   // An empty gzip stream is a valid (empty) layer tarball for distribution, which does not unpack it.
   const layer = Buffer.from('1f8b08000000000000ff030000000000000000', 'hex');
   const layerBlob = await uploadBlob(registry, repository, layer);
