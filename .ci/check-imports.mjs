@@ -29,7 +29,7 @@ const PURE = [
   /^inputs\/values\.ts$/,
   /^docker-config\/(merge|format)\.ts$/,
   /^registry\/manifests\.ts$/,
-  /^repository\/cleanup-plan\.ts$/,
+  /^repository\/(cleanup-plan|scan-gate)\.ts$/,
 ];
 /** Libraries with side effects (the runner, processes, files, the network): none in a pure module. */
 const IMPURE_PACKAGES = [

@@ -671,3 +671,31 @@ describe('parseBuildInputs: many runners', () => {
     expect(buildxOnlyInputs(inputs)).toContain('push-by-digest');
   });
 });
+
+describe('parseBuildInputs: the scan gate', () => {
+  test('scan-fail-on with ignores and a timeout', () => {
+    expect(
+      build({ 'scan-fail-on': 'high', 'scan-ignore': 'cve-2024-3094, GHSA-abcd-1234', 'scan-timeout': '120' })
+        .scanGate,
+    ).toEqual({ failOn: 'HIGH', ignore: ['CVE-2024-3094', 'GHSA-ABCD-1234'], timeoutSeconds: 120 });
+  });
+
+  test.each([['none'], ['NONE'], ['']])('scan-fail-on: %j is no gate', (value) => {
+    expect(build({ 'scan-fail-on': value }).scanGate).toBeUndefined();
+  });
+
+  test.each([
+    [{ 'scan-fail-on': 'SEVERE' }, 'scan-fail-on', /'CRITICAL', 'HIGH', 'MEDIUM', 'LOW' or 'none'/],
+    [{ 'scan-ignore': 'CVE-2024-1' }, 'scan-ignore', /only used with scan-fail-on/],
+    [{ 'scan-fail-on': 'HIGH', 'scan-ignore': 'not a cve' }, 'scan-ignore', /vulnerability IDs/],
+    [{ 'scan-fail-on': 'HIGH', 'scan-timeout': '5' }, 'scan-timeout', /10 to 3600/],
+  ])('%j is refused, naming %s', (values, name, message) => {
+    const error = inputErrorOf(() => build(values));
+    expect(error.input).toBe(name);
+    expect(error.message).toMatch(message);
+  });
+
+  test('a gate with nothing pushed is a mistake', () => {
+    expect(inputErrorOf(() => parse({ 'scan-fail-on': 'HIGH' })).input).toBe('scan-fail-on');
+  });
+});

@@ -611,6 +611,80 @@ test(
   },
 );
 
+const CRITICAL = {
+  name: 'CVE-2024-3094',
+  severity: 'CRITICAL',
+  uri: 'https://nvd.nist.gov/vuln/detail/CVE-2024-3094',
+};
+const LOW = { name: 'CVE-2023-0001', severity: 'LOW', uri: 'https://nvd.nist.gov/vuln/detail/CVE-2023-0001' };
+
+test(
+  'scan gate: a CRITICAL finding fails the step and keeps the moving tags off the image',
+  { timeout: TEST_TIMEOUT_MS },
+  async (t) => {
+    if (unavailable) return t.skip(unavailable);
+    const job = await setup(t);
+    job.api.data.scanFindings = [CRITICAL, LOW];
+    const repository = uniqueRepo('gate');
+    const { main, mainCalls } = await runJob(t, job, {
+      inputs: { repository, tags: 'type=sha\ntype=branch', 'scan-fail-on': 'HIGH' },
+    });
+    const message = assertFailedOnce(main);
+    assert.match(
+      message,
+      /Scan gate \(scan-fail-on: HIGH\): 1 finding\(s\) at HIGH or above: CVE-2024-3094 \(CRITICAL\)/,
+    );
+    assert.match(
+      message,
+      /Fix: update the vulnerable packages and rebuild, or list an accepted vulnerability in scan-ignore/,
+    );
+    // buildx pushed by digest only; the classic builder could only push under the fixed tag.
+    assert.deepEqual(await listTags(registry, repository), BUILDER === 'buildx' ? [] : [SHA_TAG]);
+    const operations = mainCalls.map((call) => call.operation);
+    assert.ok(
+      operations.includes('StartImageScan'),
+      'the repository does not scan on push: a scan is started',
+    );
+    assert.ok(
+      operations.filter((name) => name === 'DescribeImageScanFindings').length >= 2,
+      'polled until COMPLETE',
+    );
+    assert.match(main.summary, /Scan gate \(scan-fail-on: HIGH\): failed/);
+    assert.match(main.summary, /href="https:\/\/nvd\.nist\.gov\/vuln\/detail\/CVE-2024-3094"/);
+  },
+);
+
+test(
+  'scan gate: an ignored finding passes; every tag then holds the scanned digest',
+  { timeout: TEST_TIMEOUT_MS },
+  async (t) => {
+    if (unavailable) return t.skip(unavailable);
+    const job = await setup(t);
+    job.api.data.scanFindings = [CRITICAL, LOW];
+    const repository = uniqueRepo('gate-ok');
+    const { main } = await runJob(t, job, {
+      inputs: {
+        repository,
+        tags: 'type=sha\ntype=branch',
+        'scan-fail-on': 'HIGH',
+        'scan-ignore': 'cve-2024-3094',
+      },
+    });
+    assertOk(main);
+    assert.match(
+      main.stdout,
+      /Scan gate \(scan-fail-on: HIGH\) passed: no finding at HIGH or above; all findings: 1 CRITICAL, 1 LOW; ignored: CVE-2024-3094/,
+    );
+    await assertPushed(registry, repository, [SHA_TAG, 'main'], main);
+    assert.deepEqual(
+      lines(main.outputs.images).sort(),
+      [SHA_TAG, 'main'].map((tag) => `${registry.host}/${repository}:${tag}`).sort(),
+    );
+    assert.match(main.summary, /Scan gate \(scan-fail-on: HIGH\): passed/);
+    assert.match(main.outputs['iam-policy'], /ecr:DescribeImageScanFindings/);
+  },
+);
+
 const BUILDX_ONLY = [
   ['platforms', 'linux/arm64'],
   ['cache', 'ecr'],

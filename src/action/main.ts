@@ -37,6 +37,8 @@ import type { LoginPlan } from '../login/plan.js';
 import { fetchLoginPlan, maskSecrets } from '../login/step.js';
 import {
   checkLambdaImages,
+  scanImages,
+  ScanGateError,
   waitForReplicas,
   logOutcome,
   manageRepositories,
@@ -45,7 +47,9 @@ import {
   type PushTarget,
   type RepositoryOutcome,
 } from '../repository/step.js';
-import { NoCredentialsError } from '../shared/errors.js';
+import { ActionError, InputError, NoCredentialsError } from '../shared/errors.js';
+import type { ResolvedTag } from '../image/tags/types.js';
+import type { ScanGate } from '../repository/scan-gate.js';
 import {
   logBuildResult,
   logMetadata,
@@ -56,7 +60,7 @@ import {
 } from './outputs.js';
 import { Phases } from './phases.js';
 import { markMainStarted, saveCleanup, saveIsolatedDir, saveSkipLogout, undoFileWriter } from './state.js';
-import { writeJobSummary } from './summary.js';
+import { writeJobSummary, writeScanSummary } from './summary.js';
 
 function awsSettings(inputs: Inputs) {
   return { maxAttempts: inputs.maxAttempts, ...(inputs.proxy ? { proxy: inputs.proxy } : {}) };
@@ -155,15 +159,105 @@ function saveCleanupState(inputs: Inputs, plan: LoginPlan, refs: ReturnType<type
   core.info('cleanup: untagged images are removed by the post step, once the job has pushed.');
 }
 
+type Settle = { inputs: Inputs; refs: ReturnType<typeof repositoryRefs> };
+
+/** Build and push, through the scan gate when there is one. */
+async function buildAndPush(context: BuildContext, phases: Phases, settle: Settle): Promise<BuildResult> {
+  const gate = context.inputs.scanGate;
+  if (gate === undefined || !context.push) return buildAndPushNow(context, phases, settle);
+  if (context.builder.kind === 'promote') {
+    core.info('Scan gate: a promoted image is not scanned again: it was gated when it was first pushed.');
+    return buildAndPushNow(context, phases, settle);
+  }
+  return gatedBuildAndPush(context, gate, phases, settle);
+}
+
+/** The plan with only the tags `keep` accepts: what is pushed before the scan gate. */
+function withTagsOnly(
+  target: BuildContext['target'],
+  keep: (tag: ResolvedTag) => boolean,
+): BuildContext['target'] {
+  return {
+    ...target,
+    tags: target.tags.filter(keep),
+    outcomes: target.outcomes.map((outcome) => ({
+      ...outcome,
+      plan: { ...outcome.plan, push: outcome.plan.push.filter((entry) => keep(entry.tag)) },
+    })),
+  };
+}
+
+/**
+ * The scan gate: the image reaches the registries first without the tags the gate holds back (by digest
+ * with buildx; under its fixed tags with the classic builder or a local source image, which docker can
+ * only push by tag; a merge's children are there already), is scanned, and is only tagged if it passes.
+ */
+async function gatedBuildAndPush(
+  context: BuildContext,
+  gate: ScanGate,
+  phases: Phases,
+  settle: Settle,
+): Promise<BuildResult> {
+  const { target } = context;
+  const byDigest = context.builder.kind === 'buildx';
+  let first: BuildResult | undefined;
+  let scanned: string[];
+  let digest: string | undefined;
+  let manifestFrom: BuildContext | undefined;
+  if (context.builder.kind === 'merge') {
+    scanned = context.builder.entries.map((entry) => entry.digest);
+  } else {
+    const firstContext: BuildContext = byDigest
+      ? { ...context, inputs: { ...context.inputs, pushByDigest: true } }
+      : { ...context, target: withTagsOnly(target, (tag) => !tag.moving) };
+    first = await buildAndPushNow(firstContext, phases, settle);
+    digest = first.digest;
+    if (digest === undefined)
+      throw new ActionError('The scan gate has no digest to scan: the image reached no registry.');
+    scanned = byDigest && first.digests ? first.digests.map((entry) => entry.digest) : [digest];
+    manifestFrom = firstContext;
+  }
+  try {
+    const verdict = await phases.run('Scan gate', () =>
+      scanImages(target.outcomes, scanned, gate, {
+        ...awsSettings(settle.inputs),
+        name: target.repository,
+        policyFor: () => compactPolicy(settle.inputs, settle.refs),
+      }),
+    );
+    const host = target.registries[0];
+    // Past the gate: every tag held back is written over the registry API, the digest unchanged.
+    const rest: BuildContext =
+      context.builder.kind === 'merge' || host === undefined || digest === undefined
+        ? { ...context, inputs: { ...context.inputs, scanGate: undefined } }
+        : {
+            ...context,
+            builder: { kind: 'promote', source: { host, repository: target.repository, reference: digest } },
+            inputs: { ...context.inputs, scanGate: undefined, pushByDigest: false },
+            target: byDigest ? target : withTagsOnly(target, (tag) => tag.moving),
+          };
+    const tagged = await buildAndPushNow(rest, phases, settle);
+    const before = first && manifestFrom && !byDigest ? first.pushed : [];
+    return {
+      ...(first ?? tagged),
+      builder: context.builder.kind,
+      pushed: [...before, ...tagged.pushed],
+      ...(tagged.digest === undefined && first?.digest === undefined
+        ? {}
+        : { digest: first?.digest ?? tagged.digest }),
+      scan: { failOn: gate.failOn, verdict },
+    };
+  } catch (error) {
+    if (error instanceof ScanGateError) await writeScanSummary(gate.failOn, error.verdict, false);
+    throw error;
+  }
+}
+
 /**
  * Build, then (when pushing and the build did not push by itself) settle the plans' open immutable tags
  * against the built image, then push.
  */
-async function buildAndPush(
-  context: BuildContext,
-  phases: Phases,
-  settle: { inputs: Inputs; refs: ReturnType<typeof repositoryRefs> },
-): Promise<BuildResult> {
+async function buildAndPushNow(context: BuildContext, phases: Phases, settle: Settle): Promise<BuildResult> {
   const { built, pushedByBuild: pushedAlready } = await phases.run(
     context.builder.kind === 'source' ? 'Tag' : 'Build',
     () => buildImage(context),
@@ -213,6 +307,18 @@ export async function runMain(options: MainOptions = {}): Promise<void> {
   const builder: Builder | undefined = building ? await chooseBuilder(inputs.build) : undefined;
   const decision = building ? decidePush(inputs.build.push, image.context.eventName) : undefined;
   const commitTag = inputs.build.skipExisting ? skipExistingTag(image.resolution.tags) : undefined;
+  // docker pushes by tag: under the gate, the classic builder and a local image go up under a fixed tag.
+  if (
+    inputs.build.scanGate &&
+    (builder?.kind === 'docker' || builder?.kind === 'source') &&
+    !image.resolution.tags.some((tag) => !tag.moving)
+  ) {
+    throw new InputError(
+      'scan-fail-on',
+      inputs.build.scanGate.failOn,
+      `with ${builder.kind === 'docker' ? 'the classic builder' : 'a local source-image'} the image is pushed under its fixed tags before the scan, and every tag here moves: add type=sha to tags (or use buildx, which pushes by digest)`,
+    );
+  }
   if (builder && decision) {
     core.info(
       `Builder: ${describeBuilder(builder)}. ${decision.push ? 'Pushing' : `Not pushing: ${decision.reason}`}.`,

@@ -3,6 +3,7 @@
  * each phase took, and the IAM policy the configuration needs.
  */
 import * as core from '@actions/core';
+import type { Severity, Verdict } from '../repository/scan-gate.js';
 import type { BuildResult } from '../builder/step.js';
 import type { Labels } from '../image/labels.js';
 import { formatDuration, type PhaseTiming } from './phases.js';
@@ -95,6 +96,7 @@ export async function writeJobSummary(facts: SummaryFacts): Promise<void> {
       ...build.pushed.map((entry) => [code(entry.reference), code(entry.digest)]),
     ]);
   }
+  if (build?.scan) addScanSection(build.scan.failOn, build.scan.verdict, true);
   summary.addHeading('Labels', 3);
   summary.addCodeBlock(
     escapeHtml(
@@ -118,4 +120,47 @@ export async function writeJobSummary(facts: SummaryFacts): Promise<void> {
     `\n\n\`\`\`json\n${facts.iamPolicy}\n\`\`\`\n\n`,
   );
   await summary.write();
+}
+
+/** The scan gate's findings by severity, and the blocking ones with their links. */
+function addScanSection(failOn: Severity, verdict: Verdict, passed: boolean): void {
+  const summary = core.summary;
+  summary.addHeading(
+    `Scan gate (scan-fail-on: ${failOn}): ${passed ? 'passed' : 'failed, the gated tags were not applied'}`,
+    3,
+  );
+  const severities = Object.entries(verdict.bySeverity);
+  summary.addTable([
+    [
+      { data: 'Severity', header: true },
+      { data: 'Findings', header: true },
+    ],
+    ...(severities.length > 0
+      ? severities.map(([severity, count]) => [severity, String(count)])
+      : [['(none)', '0']]),
+  ]);
+  if (verdict.blocking.length > 0) {
+    summary.addList(
+      verdict.blocking
+        .slice(0, 50)
+        .map(
+          (finding) =>
+            `${escapeHtml(finding.severity)} ${finding.uri ? `<a href="${escapeHtml(finding.uri)}">${escapeHtml(finding.id)}</a>` : escapeHtml(finding.id)}${finding.packageName ? ` in ${escapeHtml(finding.packageName)}` : ''}`,
+        ),
+    );
+  }
+  if (verdict.ignored.length > 0) {
+    summary.addRaw(
+      `Ignored (scan-ignore): ${verdict.ignored.map((finding) => code(finding.id)).join(', ')}`,
+      true,
+    );
+  }
+}
+
+/** When the gate fails the step: the summary still says why. */
+export async function writeScanSummary(failOn: Severity, verdict: Verdict, passed: boolean): Promise<void> {
+  if (!process.env.GITHUB_STEP_SUMMARY) return;
+  core.summary.addHeading('ECR push', 2);
+  addScanSection(failOn, verdict, passed);
+  await core.summary.write();
 }

@@ -9,6 +9,7 @@ import { parseBoolean } from '../inputs/values.js';
 import { parseLines, parseList } from '../shared/lists.js';
 import { buildxOnlyOptions, parseBuildOptions, type BuildOptions } from './build-options.js';
 import { parseMergeDigests, type DigestEntry } from '../registry/manifests.js';
+import { SEVERITIES, type ScanGate, type Severity } from '../repository/scan-gate.js';
 
 export type BuilderChoice = 'auto' | 'buildx' | 'docker';
 /** A buildx builder instance's name, as docker/setup-buildx-action outputs it (`name`). */
@@ -32,6 +33,8 @@ export interface BuildInputs {
   skipExisting: boolean;
   /** `wait-for-replication`: how long to wait for ECR's replication after a push; undefined: do not. */
   replicationTimeoutSeconds?: number;
+  /** `scan-fail-on` other than none: the scan gate between the push and the tags. */
+  scanGate?: ScanGate;
   sourceImage?: string;
   /** An absolute directory, or a remote context (git or https URL) passed to the builder as it is. */
   context: string;
@@ -267,6 +270,43 @@ function checkLambda(inputs: BuildInputs): void {
   }
 }
 
+/** `scan-fail-on`, `scan-ignore`, `scan-timeout`: undefined when there is no gate. */
+function parseScanGate(input: BuildInputText): ScanGate | undefined {
+  const failOn = input('scan-fail-on').trim().toUpperCase();
+  const ignoreText = input('scan-ignore');
+  if (failOn === '' || failOn === 'NONE') {
+    if (ignoreText.trim() !== '') {
+      throw new InputError(
+        'scan-ignore',
+        ignoreText,
+        'only used with scan-fail-on (the scan gate): set scan-fail-on, or drop scan-ignore',
+      );
+    }
+    return undefined;
+  }
+  if (!SEVERITIES.includes(failOn as Severity)) {
+    throw new InputError(
+      'scan-fail-on',
+      input('scan-fail-on'),
+      "expected 'CRITICAL', 'HIGH', 'MEDIUM', 'LOW' or 'none'",
+    );
+  }
+  const ignore = parseList(ignoreText).map((id) => id.toUpperCase());
+  const bad = ignore.find((id) => !/^[A-Z][A-Z0-9]*-[A-Z0-9-]+$/.test(id));
+  if (bad !== undefined)
+    throw new InputError('scan-ignore', bad, 'expected vulnerability IDs such as CVE-2024-3094');
+  const timeoutText = input('scan-timeout').trim() || '600';
+  const timeoutSeconds = Number(timeoutText);
+  if (!/^\d+$/.test(timeoutText) || timeoutSeconds < 10 || timeoutSeconds > 3600) {
+    throw new InputError(
+      'scan-timeout',
+      input('scan-timeout'),
+      'expected a number of seconds from 10 to 3600',
+    );
+  }
+  return { failOn: failOn as Severity, ignore, timeoutSeconds };
+}
+
 /** `wait-for-replication`: false (do not wait), true (600 s) or a number of seconds, 1 to 3600. */
 function parseReplicationWait(text: string): number | undefined {
   const value = text.trim().toLowerCase();
@@ -345,6 +385,14 @@ export function parseBuildInputs(
   }
   const context = mode === 'build' ? resolveContext(input('context'), env) : input('context').trim() || '.';
   const replication = parseReplicationWait(input('wait-for-replication'));
+  const scanGate = parseScanGate(input);
+  if (scanGate !== undefined && mode === 'none') {
+    throw new InputError(
+      'scan-fail-on',
+      scanGate.failOn,
+      'gates an image this step pushes: use it with build, source-image or merge-digests',
+    );
+  }
   if (replication !== undefined && mode === 'none') {
     throw new InputError(
       'wait-for-replication',
@@ -354,6 +402,7 @@ export function parseBuildInputs(
   }
   const inputs: BuildInputs = {
     ...(replication === undefined ? {} : { replicationTimeoutSeconds: replication }),
+    ...(scanGate === undefined ? {} : { scanGate }),
     mode,
     pushByDigest,
     mergeDigests,

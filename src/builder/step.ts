@@ -29,6 +29,7 @@ import { imageReference, imageReferences, repositoryReference } from '../image/o
 import type { NewImage } from '../repository/tag-plan/index.js';
 import { isTagImmutable } from '../repository/policies/tag-mutability.js';
 import type { PushTarget } from '../repository/step.js';
+import type { Severity, Verdict } from '../repository/scan-gate.js';
 import { RegistryClient, type RegistryLogin } from '../registry/client.js';
 import {
   copyImage,
@@ -104,7 +105,7 @@ export async function chooseBuilder(inputs: BuildInputs): Promise<Builder> {
   if (await hasBuildx()) {
     const name = inputs.builderName;
     if (name === undefined) {
-      if (!inputs.pushByDigest) return { kind: 'buildx' };
+      if (!inputs.pushByDigest && !inputs.scanGate) return { kind: 'buildx' };
       const driver = await buildxBuilderDriver();
       return { kind: 'buildx', ...(driver === undefined ? {} : { driver }) };
     }
@@ -170,6 +171,8 @@ export interface BuildResult {
   imageId: string;
   /** push-by-digest: each platform's digest, for merge-digests. */
   digests?: DigestEntry[];
+  /** The scan gate's verdict, when there was a gate and the image passed it. */
+  scan?: { failOn: Severity; verdict: Verdict };
   /** The manifest digest the registries hold (the same in each); undefined when nothing was pushed. */
   digest?: string;
   /** buildx's metadata file (JSON), for the `metadata` output. */

@@ -35,6 +35,8 @@ export interface IamFeatures {
   cleanup?: boolean;
   /** Poll ECR's replication of the pushed image (wait-for-replication). */
   replication?: boolean;
+  /** Read (and start) the pushed image's scan: the scan gate. */
+  scan?: boolean;
   /** The customer managed key a created repository is encrypted with (encryption: KMS with kms-key). */
   kmsKey?: KmsKeyRef;
   /** Private repositories the build pulls base images from. */
@@ -75,6 +77,7 @@ export const FEATURE_ACTIONS = {
   repositoryPolicy: ['ecr:GetRepositoryPolicy', 'ecr:SetRepositoryPolicy'],
   cleanup: ['ecr:BatchDeleteImage', 'ecr:BatchGetImage', 'ecr:DescribeImages', 'ecr:ListImages'],
   replication: ['ecr:DescribeImageReplicationStatus'],
+  scan: ['ecr:DescribeImageScanFindings', 'ecr:StartImageScan'],
   // ECR checks the key and creates grants on it with the caller's rights when it creates the repository.
   kms: ['kms:CreateGrant', 'kms:DescribeKey', 'kms:RetireGrant'],
 } as const satisfies Record<string, readonly string[]>;
@@ -130,6 +133,7 @@ export function minimalIamPolicy(features: IamFeatures): PolicyDocument {
   add('ManageRepositoryPolicy', features.repositoryPolicy, FEATURE_ACTIONS.repositoryPolicy, targets);
   add('CleanUpImages', features.cleanup, FEATURE_ACTIONS.cleanup, targets);
   add('WaitForReplication', features.replication, FEATURE_ACTIONS.replication, targets);
+  add('ScanGate', features.scan, FEATURE_ACTIONS.scan, targets);
   if (features.createRepository && features.kmsKey) {
     statements.push(kmsStatement(features.kmsKey, repositories));
   }

@@ -369,6 +369,27 @@ export const INPUTS: readonly InputSpec[] = [
     },
   },
   {
+    name: 'scan-fail-on',
+    section: 'Build and push',
+    default: 'none',
+    value: choice('CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'none'),
+    help: 'the scan gate: findings at this severity or above keep the tags off the image and fail the step',
+    iam: { features: ['scan'], when: (inputs) => inputs.build.scanGate !== undefined },
+  },
+  {
+    name: 'scan-ignore',
+    section: 'Build and push',
+    value: LIST,
+    help: 'vulnerability IDs (CVE-...) the scan gate never fails on',
+  },
+  {
+    name: 'scan-timeout',
+    section: 'Build and push',
+    default: '600',
+    value: { kind: 'integer', min: 10, max: 3600 },
+    help: 'seconds the scan gate waits for the scan to complete',
+  },
+  {
     name: 'builder',
     section: 'Build and push',
     default: 'auto',

@@ -5,6 +5,8 @@
 import * as core from '@actions/core';
 import { ecrClientFor } from '../aws/ecr-client.js';
 import { waitForReplication } from '../aws/replication.js';
+import { scanFindings } from '../aws/scan.js';
+import { describeVerdict, judgeFindings, type ScanGate, type Verdict } from './scan-gate.js';
 import type { PolicyForAction } from '../aws/errors.js';
 import { configDigests, INDEX_MEDIA_TYPES, listImages, pushedManifestType } from '../aws/images.js';
 import { ActionError } from '../shared/errors.js';
@@ -272,4 +274,71 @@ export async function waitForReplicas(
       }
     }),
   );
+}
+
+/** The scan gate refused the image: its verdict, for the job summary. */
+export class ScanGateError extends ActionError {
+  constructor(
+    message: string,
+    readonly verdict: Verdict,
+  ) {
+    super(message);
+    this.name = 'ScanGateError';
+  }
+}
+
+/**
+ * The scan gate: every registry's scan of each image `digests` names (one, or the platforms of an
+ * index), read once COMPLETE, judged together. Throws a ScanGateError when a finding blocks.
+ */
+export async function scanImages(
+  outcomes: readonly RepositoryOutcome[],
+  digests: readonly string[],
+  gate: ScanGate,
+  options: ClientOptions & { name: string; policyFor: PolicyForAction },
+): Promise<Verdict> {
+  const all = await Promise.all(
+    outcomes.flatMap((outcome) =>
+      digests.map(async (digest) => {
+        const client = clientFor(outcome.spec, options);
+        try {
+          return await scanFindings(client, {
+            name: options.name,
+            ...(outcome.spec.accountId ? { registryId: outcome.spec.accountId } : {}),
+            policyFor: options.policyFor,
+            digest,
+            where: `${outcome.host}/${options.name}@${digest}`,
+            timeoutMs: gate.timeoutSeconds * 1000,
+          });
+        } finally {
+          client.destroy();
+        }
+      }),
+    ),
+  );
+  // The same vulnerability in two registries' scans (or two platforms) counts once.
+  const seen = new Set<string>();
+  const findings = all.flat().filter((finding) => {
+    const key = `${finding.id} ${finding.severity} ${finding.packageName ?? ''}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  const verdict = judgeFindings(findings, gate);
+  for (const finding of verdict.blocking) {
+    core.info(
+      `  ${finding.severity} ${finding.id}${finding.packageName ? ` in ${finding.packageName}` : ''}${finding.uri ? `: ${finding.uri}` : ''}`,
+    );
+  }
+  if (verdict.blocking.length > 0) {
+    throw new ScanGateError(
+      `Scan gate (scan-fail-on: ${gate.failOn}): ${describeVerdict(verdict, gate.failOn)}. The image stays untagged by the gated tags. ` +
+        'Fix: update the vulnerable packages and rebuild, or list an accepted vulnerability in scan-ignore.',
+      verdict,
+    );
+  }
+  core.info(
+    `Scan gate (scan-fail-on: ${gate.failOn}) passed: ${describeVerdict(verdict, gate.failOn)}${verdict.ignored.length > 0 ? `; ignored: ${verdict.ignored.map((finding) => finding.id).join(', ')}` : ''}.`,
+  );
+  return verdict;
 }

@@ -92,6 +92,40 @@ export const defaultHandlers = {
     },
     ...repositoryHandlers,
     ...imageHandlers,
+    // Image scans: none until StartImageScan (a repository without scan-on-push); then IN_PROGRESS on the
+    // first ask and COMPLETE with the findings a scenario puts in api.data.scanFindings (basic scanning's
+    // shape: {name, severity, uri}).
+    StartImageScan(ctx) {
+      const digest = ctx.body.imageId?.imageDigest;
+      const scans = (ctx.state.data.scans ??= {});
+      scans[digest] ??= { asked: 0 };
+      return {
+        repositoryName: ctx.body.repositoryName,
+        imageId: ctx.body.imageId,
+        imageScanStatus: { status: 'IN_PROGRESS', description: 'The scan is in progress.' },
+      };
+    },
+    DescribeImageScanFindings(ctx) {
+      const digest = ctx.body.imageId?.imageDigest;
+      const scan = ctx.state.data.scans?.[digest];
+      if (!scan) {
+        throw new AwsError(
+          'ScanNotFoundException',
+          `Image scan does not exist for the image with '{imageDigest:${digest}}' in the repository with name '${ctx.body.repositoryName}'`,
+        );
+      }
+      scan.asked += 1;
+      if (scan.asked === 1) return { imageScanStatus: { status: 'IN_PROGRESS' } };
+      const findings = ctx.state.data.scanFindings ?? [];
+      const counts = {};
+      for (const finding of findings) counts[finding.severity] = (counts[finding.severity] ?? 0) + 1;
+      return {
+        repositoryName: ctx.body.repositoryName,
+        imageId: ctx.body.imageId,
+        imageScanStatus: { status: 'COMPLETE', description: 'The scan was completed successfully.' },
+        imageScanFindings: { findingSeverityCounts: counts, findings },
+      };
+    },
     // A registry without replication rules: no destinations. Scenarios answer IN_PROGRESS, COMPLETE, FAILED.
     DescribeImageReplicationStatus(ctx) {
       return { repositoryName: ctx.body.repositoryName, imageId: ctx.body.imageId, replicationStatuses: [] };
