@@ -3,6 +3,7 @@ import { DescribeImageReplicationStatusCommand } from '@aws-sdk/client-ecr';
 import 'aws-sdk-client-mock-jest';
 import { waitForReplication, type ReplicationWait } from '../../src/aws/replication.js';
 import { ActionError } from '../../src/shared/errors.js';
+import { fakeClock } from '../fixtures/fake-clock.js';
 import { ACCOUNT, accessDenied, useMockedEcr } from '../fixtures/ecr-mock.js';
 
 const DIGEST = `sha256:${'d'.repeat(64)}`;
@@ -10,8 +11,6 @@ const mocked = useMockedEcr();
 
 /** A wait on a clock of its own: each sleep moves it on, so no test waits for real. */
 function wait(timeoutMs = 60_000): ReplicationWait & { slept: number[] } {
-  let clock = 0;
-  const slept: number[] = [];
   return {
     name: 'team/app',
     registryId: ACCOUNT,
@@ -19,13 +18,7 @@ function wait(timeoutMs = 60_000): ReplicationWait & { slept: number[] } {
     digest: DIGEST,
     where: `registry/team/app@${DIGEST}`,
     timeoutMs,
-    now: () => clock,
-    sleep: (ms) => {
-      slept.push(ms);
-      clock += ms;
-      return Promise.resolve();
-    },
-    slept,
+    ...fakeClock(),
   };
 }
 

@@ -6,14 +6,13 @@ import {
 } from '@aws-sdk/client-ecr';
 import 'aws-sdk-client-mock-jest';
 import { scanFindings, type ScanWait } from '../../src/aws/scan.js';
+import { fakeClock } from '../fixtures/fake-clock.js';
 import { ACCOUNT, useMockedEcr } from '../fixtures/ecr-mock.js';
 
 const DIGEST = `sha256:${'d'.repeat(64)}`;
 const mocked = useMockedEcr();
 
 function wait(timeoutMs = 60_000): ScanWait & { slept: number[] } {
-  let clock = 0;
-  const slept: number[] = [];
   return {
     name: 'team/app',
     registryId: ACCOUNT,
@@ -21,13 +20,7 @@ function wait(timeoutMs = 60_000): ScanWait & { slept: number[] } {
     digest: DIGEST,
     where: `registry/team/app@${DIGEST}`,
     timeoutMs,
-    now: () => clock,
-    sleep: (ms) => {
-      slept.push(ms);
-      clock += ms;
-      return Promise.resolve();
-    },
-    slept,
+    ...fakeClock(),
   };
 }
 

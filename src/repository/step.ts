@@ -10,7 +10,8 @@ import { describeVerdict, judgeFindings, type ScanGate, type Verdict } from './s
 import type { PolicyForAction } from '../aws/errors.js';
 import { configDigests, INDEX_MEDIA_TYPES, listImages, pushedManifestType } from '../aws/images.js';
 import { ActionError } from '../shared/errors.js';
-import { ensureRepository, type RepositoryDescription } from '../aws/repository.js';
+import { ensureRepository, type RepositoryDescription, type RepositoryTarget } from '../aws/repository.js';
+import type { ECRClient } from '@aws-sdk/client-ecr';
 import { syncLifecyclePolicy, syncRepositoryPolicy, type PolicySyncResult } from '../aws/policies-sync.js';
 import type { RepositoryManagement } from './management.js';
 import { planTags, settleAfterBuild, type NewImage, type TagPlan } from './tag-plan/index.js';
@@ -152,6 +153,37 @@ export async function settleOutcomes(
   );
 }
 
+type RepositoryOptions = ClientOptions & { name: string; policyFor: PolicyForAction };
+
+/**
+ * `use` once per registry, in parallel, with a client of its region and the repository as ECR's calls
+ * name it there; the client is closed whatever happens.
+ */
+async function inEveryRegistry<T>(
+  outcomes: readonly RepositoryOutcome[],
+  options: RepositoryOptions,
+  use: (client: ECRClient, target: RepositoryTarget, outcome: RepositoryOutcome) => Promise<T>,
+): Promise<T[]> {
+  return Promise.all(
+    outcomes.map(async (outcome) => {
+      const client = clientFor(outcome.spec, options);
+      try {
+        return await use(
+          client,
+          {
+            name: options.name,
+            ...(outcome.spec.accountId ? { registryId: outcome.spec.accountId } : {}),
+            policyFor: options.policyFor,
+          },
+          outcome,
+        );
+      } finally {
+        client.destroy();
+      }
+    }),
+  );
+}
+
 /**
  * `lambda: true`: the pushed image must be one image manifest in every registry, read back from ECR (with
  * its read-after-write window allowed for). An index, or a manifest ECR never shows, fails the step.
@@ -159,35 +191,23 @@ export async function settleOutcomes(
 export async function checkLambdaImages(
   outcomes: readonly RepositoryOutcome[],
   digest: string,
-  options: ClientOptions & { name: string; policyFor: PolicyForAction },
+  options: RepositoryOptions,
 ): Promise<void> {
-  await Promise.all(
-    outcomes.map(async (outcome) => {
-      const client = clientFor(outcome.spec, options);
-      const where = `${outcome.host}/${options.name}@${digest}`;
-      try {
-        const type = await pushedManifestType(client, {
-          name: options.name,
-          ...(outcome.spec.accountId ? { registryId: outcome.spec.accountId } : {}),
-          policyFor: options.policyFor,
-          digest,
-        });
-        if (type === undefined) {
-          throw new ActionError(
-            `lambda: true, but ${where} could not be read back after the push (ECR kept answering that it has no such image): re-run the job; if it persists, check the repository's lifecycle policy.`,
-          );
-        }
-        if (INDEX_MEDIA_TYPES.includes(type)) {
-          throw new ActionError(
-            `lambda: true, but ${where} is an image index (${type}), which Lambda cannot run. Fix: build one platform without attestations (no provenance, no sbom, one entry in platforms).`,
-          );
-        }
-        core.info(`${where}: ${type}, an image manifest Lambda can run.`);
-      } finally {
-        client.destroy();
-      }
-    }),
-  );
+  await inEveryRegistry(outcomes, options, async (client, target, outcome) => {
+    const where = `${outcome.host}/${options.name}@${digest}`;
+    const type = await pushedManifestType(client, { ...target, digest });
+    if (type === undefined) {
+      throw new ActionError(
+        `lambda: true, but ${where} could not be read back after the push (ECR kept answering that it has no such image): re-run the job; if it persists, check the repository's lifecycle policy.`,
+      );
+    }
+    if (INDEX_MEDIA_TYPES.includes(type)) {
+      throw new ActionError(
+        `lambda: true, but ${where} is an image index (${type}), which Lambda cannot run. Fix: build one platform without attestations (no provenance, no sbom, one entry in platforms).`,
+      );
+    }
+    core.info(`${where}: ${type}, an image manifest Lambda can run.`);
+  });
 }
 
 /**
@@ -249,31 +269,22 @@ export function logOutcome(outcome: RepositoryOutcome): void {
 export async function waitForReplicas(
   outcomes: readonly RepositoryOutcome[],
   digest: string,
-  options: ClientOptions & { name: string; policyFor: PolicyForAction; timeoutSeconds: number },
+  options: RepositoryOptions & { timeoutSeconds: number },
 ): Promise<void> {
-  await Promise.all(
-    outcomes.map(async (outcome) => {
-      const client = clientFor(outcome.spec, options);
-      const where = `${outcome.host}/${options.name}@${digest}`;
-      try {
-        const destinations = await waitForReplication(client, {
-          name: options.name,
-          ...(outcome.spec.accountId ? { registryId: outcome.spec.accountId } : {}),
-          policyFor: options.policyFor,
-          digest,
-          where,
-          timeoutMs: options.timeoutSeconds * 1000,
-        });
-        core.info(
-          destinations.length === 0
-            ? `${where}: the registry replicates to no other region or account.`
-            : `${where}: replicated to ${destinations.map((entry) => `${entry.registryId}/${entry.region}`).join(', ')}.`,
-        );
-      } finally {
-        client.destroy();
-      }
-    }),
-  );
+  await inEveryRegistry(outcomes, options, async (client, target, outcome) => {
+    const where = `${outcome.host}/${options.name}@${digest}`;
+    const destinations = await waitForReplication(client, {
+      ...target,
+      digest,
+      where,
+      timeoutMs: options.timeoutSeconds * 1000,
+    });
+    core.info(
+      destinations.length === 0
+        ? `${where}: the registry replicates to no other region or account.`
+        : `${where}: replicated to ${destinations.map((entry) => `${entry.registryId}/${entry.region}`).join(', ')}.`,
+    );
+  });
 }
 
 /** The scan gate refused the image: its verdict, for the job summary. */
@@ -295,27 +306,21 @@ export async function scanImages(
   outcomes: readonly RepositoryOutcome[],
   digests: readonly string[],
   gate: ScanGate,
-  options: ClientOptions & { name: string; policyFor: PolicyForAction },
+  options: RepositoryOptions,
 ): Promise<Verdict> {
-  const all = await Promise.all(
-    outcomes.flatMap((outcome) =>
-      digests.map(async (digest) => {
-        const client = clientFor(outcome.spec, options);
-        try {
-          return await scanFindings(client, {
-            name: options.name,
-            ...(outcome.spec.accountId ? { registryId: outcome.spec.accountId } : {}),
-            policyFor: options.policyFor,
-            digest,
-            where: `${outcome.host}/${options.name}@${digest}`,
-            timeoutMs: gate.timeoutSeconds * 1000,
-          });
-        } finally {
-          client.destroy();
-        }
-      }),
+  const perRegistry = await inEveryRegistry(outcomes, options, (client, target, outcome) =>
+    Promise.all(
+      digests.map((digest) =>
+        scanFindings(client, {
+          ...target,
+          digest,
+          where: `${outcome.host}/${options.name}@${digest}`,
+          timeoutMs: gate.timeoutSeconds * 1000,
+        }),
+      ),
     ),
   );
+  const all = perRegistry.flat();
   // The same vulnerability in two registries' scans (or two platforms) counts once.
   const seen = new Set<string>();
   const findings = all.flat().filter((finding) => {
