@@ -1,5 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
-import { RegistryClient, digestOf, type Fetch } from '../../src/registry/client.js';
+import { RegistryClient, type Fetch } from '../../src/registry/client.js';
+import { digestOf } from '../../src/registry/manifests.js';
 import { ActionError } from '../../src/shared/errors.js';
 
 const LOGIN = { host: 'registry.example.com', username: 'AWS', password: 'token-value' };

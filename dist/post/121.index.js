@@ -143,6 +143,195 @@ function ecrClientFor(region, fips, settings, env) {
     return new dist_cjs/* ECRClient */.S70(clientOptions(region, { ...settings, endpoint }, fips ? { useFipsEndpoint: true } : {}));
 }
 
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __webpack_require__(7598);
+// EXTERNAL MODULE: ./src/shared/errors.ts
+var errors = __webpack_require__(8382);
+;// CONCATENATED MODULE: ./src/registry/manifests.ts
+/**
+ * Manifests as values: the image index a merge writes, the platform of an image, the blobs a copy needs,
+ * the `merge-digests` list and registry references. Pure.
+ */
+
+
+const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
+const INDEX_TYPES = [OCI_INDEX, 'application/vnd.docker.distribution.manifest.list.v2+json'];
+/**
+ * Every manifest form a registry (and ECR) may hold. Asking for all of them gets each manifest as it was
+ * pushed: without an index type in the list, a registry may answer an index with one of its platforms.
+ */
+const manifests_MANIFEST_TYPES = [
+    OCI_INDEX,
+    'application/vnd.oci.image.manifest.v1+json',
+    'application/vnd.docker.distribution.manifest.list.v2+json',
+    'application/vnd.docker.distribution.manifest.v2+json',
+];
+const DIGEST = /^sha256:[0-9a-f]{64}$/;
+function isIndex(mediaType) {
+    return INDEX_TYPES.includes(mediaType);
+}
+function platformText(platform) {
+    return [platform.os, platform.architecture, platform.variant].filter(Boolean).join('/');
+}
+/** The platform an image config names (`os`, `architecture`, `variant`). */
+function platformOfConfig(config) {
+    let parsed;
+    try {
+        parsed = JSON.parse(config.toString('utf8'));
+    }
+    catch {
+        return undefined;
+    }
+    const { os, architecture, variant } = parsed;
+    if (typeof os !== 'string' || typeof architecture !== 'string')
+        return undefined;
+    return { os, architecture, ...(typeof variant === 'string' && variant !== '' ? { variant } : {}) };
+}
+function digestOf(bytes) {
+    return `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
+}
+/** A manifest's JSON as a record; {} for text that is not a JSON object (or no text). */
+function parseManifest(manifest) {
+    if (manifest === undefined)
+        return {};
+    try {
+        const parsed = JSON.parse(manifest.toString('utf8'));
+        return typeof parsed === 'object' && parsed !== null ? parsed : {};
+    }
+    catch {
+        return {};
+    }
+}
+/** An index's entries, as it lists them. */
+function indexEntries(manifest) {
+    const manifests = parseManifest(manifest.bytes).manifests;
+    return Array.isArray(manifests) ? manifests : [];
+}
+/** BuildKit lists an attestation manifest as platform unknown/unknown: not an image anyone runs. */
+function isAttestation(entry) {
+    return (entry.platform?.os === 'unknown' ||
+        entry.annotations?.['vnd.docker.reference.type'] === 'attestation-manifest');
+}
+/** The media type a manifest names itself (for a registry or API answer that gives none). */
+function manifests_mediaTypeIn(manifest) {
+    const { mediaType } = parseManifest(manifest);
+    return typeof mediaType === 'string' ? mediaType : undefined;
+}
+/** The config and layer digests of an image manifest: what a copy into another repository needs. */
+function blobsOf(manifest) {
+    const parsed = parseManifest(manifest.bytes);
+    const config = parsed.config?.digest;
+    const layers = Array.isArray(parsed.layers) ? parsed.layers : [];
+    return [config, ...layers.map((layer) => layer.digest)].filter((digest) => typeof digest === 'string' && DIGEST.test(digest));
+}
+/** The config digest of an image manifest; undefined for an index, or text that is not a manifest. */
+function manifests_configDigestOf(manifest) {
+    const digest = parseManifest(manifest).config?.digest;
+    return typeof digest === 'string' && DIGEST.test(digest) ? digest : undefined;
+}
+/**
+ * The image index over `children`, in a fixed order (by platform, then digest) so the same children
+ * always give the same bytes and digest, whichever job finished first: a re-run into an immutable tag
+ * is then the same image.
+ */
+function imageIndex(children, annotations) {
+    const key = (entry) => `${entry.platform ? platformText(entry.platform) : '~'} ${entry.digest}`;
+    const manifests = [...children].sort((a, b) => key(a).localeCompare(key(b)));
+    const index = {
+        schemaVersion: 2,
+        mediaType: OCI_INDEX,
+        manifests,
+        ...(Object.keys(annotations).length > 0 ? { annotations } : {}),
+    };
+    const bytes = Buffer.from(JSON.stringify(index));
+    return {
+        mediaType: OCI_INDEX,
+        digest: digestOf(bytes),
+        bytes,
+    };
+}
+function entryOf(value, where) {
+    if (typeof value === 'string') {
+        if (!DIGEST.test(value.trim()))
+            throw new InputError('merge-digests', where, 'expected sha256:<64 hex digits>');
+        return { digest: value.trim() };
+    }
+    const record = (typeof value === 'object' && value !== null ? value : {});
+    const digest = typeof record.digest === 'string' ? record.digest : '';
+    if (!DIGEST.test(digest)) {
+        throw new InputError('merge-digests', where, 'expected {"digest": "sha256:…", "platform": "os/arch"} entries');
+    }
+    return { digest, ...(typeof record.platform === 'string' ? { platform: record.platform } : {}) };
+}
+/**
+ * `merge-digests`: `sha256:` digests (commas or lines), or the `digests` JSON of several push-by-digest
+ * jobs (one array, or one array per line). Duplicates collapse; an empty list is an error.
+ */
+function parseMergeDigests(text) {
+    const trimmed = text.trim();
+    if (trimmed === '')
+        return [];
+    const entries = [];
+    const add = (entry) => {
+        if (!entries.some((known) => known.digest === entry.digest))
+            entries.push(entry);
+    };
+    const parseJson = (piece) => {
+        try {
+            const parsed = JSON.parse(piece);
+            for (const value of Array.isArray(parsed) ? parsed : [parsed])
+                add(entryOf(value, piece));
+            return true;
+        }
+        catch (error) {
+            if (error instanceof InputError)
+                throw error;
+            return false;
+        }
+    };
+    if ((trimmed.startsWith('[') || trimmed.startsWith('{')) && parseJson(trimmed))
+        return entries;
+    for (const line of trimmed
+        .split('\n')
+        .map((text) => text.trim())
+        .filter(Boolean)) {
+        if (line.startsWith('[') || line.startsWith('{')) {
+            if (!parseJson(line))
+                throw new InputError('merge-digests', line, 'this line is not valid JSON');
+            continue;
+        }
+        for (const piece of line
+            .split(',')
+            .map((text) => text.trim())
+            .filter(Boolean))
+            add(entryOf(piece, piece));
+    }
+    return entries;
+}
+/**
+ * `host/repository:tag` or `host/repository@sha256:…`, where the first part is a registry host (it has a
+ * dot or a port, or is localhost). Undefined for a local image name such as `app:ci`.
+ */
+function parseRegistryReference(text) {
+    const slash = text.indexOf('/');
+    if (slash <= 0)
+        return undefined;
+    const host = text.slice(0, slash);
+    if (!/[.:]/.test(host) && host !== 'localhost')
+        return undefined;
+    const rest = text.slice(slash + 1);
+    const at = rest.indexOf('@');
+    if (at >= 0) {
+        const digest = rest.slice(at + 1);
+        const repository = rest.slice(0, at).replace(/:[^/]*$/, '');
+        return DIGEST.test(digest) && repository !== '' ? { host, repository, reference: digest } : undefined;
+    }
+    const colon = rest.lastIndexOf(':');
+    if (colon <= 0 || rest.slice(colon).includes('/'))
+        return { host, repository: rest, reference: 'latest' };
+    return { host, repository: rest.slice(0, colon), reference: rest.slice(colon + 1) };
+}
+
 ;// CONCATENATED MODULE: ./src/repository/cleanup-plan.ts
 /**
  * Which untagged images `cleanup: untagged` may delete: pure. An untagged image is not always clutter:
@@ -151,6 +340,7 @@ function ecrClientFor(region, fips, settings, env) {
  * the index or loses the proof. So everything reachable from a tagged image is kept, and only the rest
  * goes: untagged images nothing kept refers to, and referrers whose subject is itself going (or gone).
  */
+
 function planCleanup(images) {
     const byDigest = new Map(images.map((image) => [image.digest, image]));
     const kept = new Set(images.filter((image) => image.tags.length > 0).map((image) => image.digest));
@@ -187,22 +377,15 @@ function planCleanup(images) {
 }
 /** An index's children and a referrer's subject, read from its manifest text. */
 function manifestLinks(manifestText) {
-    let parsed;
-    try {
-        parsed = JSON.parse(manifestText ?? '');
-    }
-    catch {
-        return { children: [] };
-    }
-    const children = (Array.isArray(parsed.manifests) ? parsed.manifests : [])
+    const parsed = parseManifest(manifestText);
+    const manifests = Array.isArray(parsed.manifests) ? parsed.manifests : [];
+    const children = manifests
         .map((entry) => entry.digest)
         .filter((digest) => typeof digest === 'string');
     const subject = parsed.subject?.digest;
     return { children, ...(typeof subject === 'string' ? { subject } : {}) };
 }
 
-// EXTERNAL MODULE: ./src/shared/errors.ts
-var errors = __webpack_require__(8382);
 ;// CONCATENATED MODULE: ./src/repository/policies/kms-key.ts
 /** The `kms-key` input: a key ARN, key ID, alias or alias ARN, told apart for the IAM policy. Pure. */
 
@@ -1196,20 +1379,13 @@ async function regionOf(client) {
 
 
 
+// The one manifest parser, for callers that know it from here.
+
+
 /** ECR takes at most 100 image IDs in one BatchGetImage or BatchDeleteImage. */
 const IMAGE_BATCH_SIZE = 100;
 /** The largest page DescribeImages and ListImages give: fewer calls on big repositories. */
 const PAGE_SIZE = 1000;
-/**
- * Every manifest format ECR stores. Asking for all of them gets each manifest as it was pushed: without an
- * index type in the list ECR may answer an index with one of its platform manifests instead.
- */
-const MANIFEST_MEDIA_TYPES = [
-    'application/vnd.docker.distribution.manifest.v2+json',
-    'application/vnd.docker.distribution.manifest.list.v2+json',
-    'application/vnd.oci.image.manifest.v1+json',
-    'application/vnd.oci.image.index.v1+json',
-];
 /** Every image in the repository with its tags, over all DescribeImages pages. */
 async function listImages(client, target) {
     return ecrCall(client, target, 'ecr:DescribeImages', async () => {
@@ -1234,7 +1410,7 @@ async function configDigests(client, options) {
         const response = await ecrCall(client, options, 'ecr:BatchGetImage', () => client.send(new BatchGetImageCommand({
             ...repositoryIdOf(options),
             imageIds: batch.map((imageDigest) => ({ imageDigest })),
-            acceptedMediaTypes: MANIFEST_MEDIA_TYPES,
+            acceptedMediaTypes: MANIFEST_TYPES,
         })));
         for (const image of response.images ?? []) {
             const digest = image.imageId?.imageDigest;
@@ -1245,10 +1421,8 @@ async function configDigests(client, options) {
     }
     return found;
 }
-const INDEX_MEDIA_TYPES = [
-    'application/vnd.docker.distribution.manifest.list.v2+json',
-    'application/vnd.oci.image.index.v1+json',
-];
+/** ECR's index media types: what Lambda cannot run. */
+const INDEX_MEDIA_TYPES = INDEX_TYPES;
 /**
  * The media type ECR stores a just-pushed manifest under. Right after a push ECR may not find it yet (its
  * read-after-write window): that is asked again, briefly, not reported as a failure. Undefined when it
@@ -1260,27 +1434,16 @@ async function pushedManifestType(client, options) {
         const response = await ecrCall(client, options, 'ecr:BatchGetImage', () => client.send(new BatchGetImageCommand({
             ...repositoryIdOf(options),
             imageIds: [{ imageDigest: options.digest }],
-            acceptedMediaTypes: MANIFEST_MEDIA_TYPES,
+            acceptedMediaTypes: MANIFEST_TYPES,
         })));
         const image = response.images?.[0];
-        const type = image?.imageManifestMediaType ?? mediaTypeOf(image?.imageManifest);
+        const type = image?.imageManifestMediaType ?? mediaTypeIn(image?.imageManifest);
         if (type !== undefined)
             return type;
         if (attempt < attempts)
             await new Promise((resolve) => setTimeout(resolve, (options.delayMs ?? 500) * attempt));
     }
     return undefined;
-}
-function mediaTypeOf(manifestText) {
-    if (manifestText === undefined)
-        return undefined;
-    try {
-        const parsed = JSON.parse(manifestText);
-        return typeof parsed.mediaType === 'string' ? parsed.mediaType : undefined;
-    }
-    catch {
-        return undefined;
-    }
 }
 /** Every image with its tags and manifest media type, over all DescribeImages pages. */
 async function describeAll(client, target) {
@@ -1308,7 +1471,7 @@ async function manifestTexts(client, target, digests) {
         const response = await repository_ecrCall(client, target, 'ecr:BatchGetImage', () => client.send(new dist_cjs/* BatchGetImageCommand */.P8n({
             ...repository_repositoryIdOf(target),
             imageIds: batch.map((imageDigest) => ({ imageDigest })),
-            acceptedMediaTypes: MANIFEST_MEDIA_TYPES,
+            acceptedMediaTypes: manifests_MANIFEST_TYPES,
         })));
         for (const image of response.images ?? []) {
             const digest = image.imageId?.imageDigest;
@@ -1389,24 +1552,6 @@ async function listUntaggedDigests(client, target) {
         return [...digests];
     });
 }
-/** The config digest of an image manifest; undefined for an index, or text that is not a manifest. */
-function configDigestOf(manifestText) {
-    if (manifestText === undefined)
-        return undefined;
-    let manifest;
-    try {
-        manifest = JSON.parse(manifestText);
-    }
-    catch {
-        return undefined;
-    }
-    if (typeof manifest !== 'object' || manifest === null || !('config' in manifest))
-        return undefined;
-    const { config } = manifest;
-    if (typeof config !== 'object' || config === null || !('digest' in config))
-        return undefined;
-    return typeof config.digest === 'string' ? config.digest : undefined;
-}
 function batches(items, size = IMAGE_BATCH_SIZE) {
     const result = [];
     for (let start = 0; start < items.length; start += size)
@@ -1414,179 +1559,7 @@ function batches(items, size = IMAGE_BATCH_SIZE) {
     return result;
 }
 
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __webpack_require__(7598);
-;// CONCATENATED MODULE: ./src/registry/manifests.ts
-/**
- * Manifests as values: the image index a merge writes, the platform of an image, the blobs a copy needs,
- * the `merge-digests` list and registry references. Pure.
- */
-
-
-const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
-const INDEX_TYPES = [OCI_INDEX, 'application/vnd.docker.distribution.manifest.list.v2+json'];
-const DIGEST = /^sha256:[0-9a-f]{64}$/;
-function isIndex(mediaType) {
-    return INDEX_TYPES.includes(mediaType);
-}
-function platformText(platform) {
-    return [platform.os, platform.architecture, platform.variant].filter(Boolean).join('/');
-}
-/** The platform an image config names (`os`, `architecture`, `variant`). */
-function platformOfConfig(config) {
-    let parsed;
-    try {
-        parsed = JSON.parse(config.toString('utf8'));
-    }
-    catch {
-        return undefined;
-    }
-    const { os, architecture, variant } = parsed;
-    if (typeof os !== 'string' || typeof architecture !== 'string')
-        return undefined;
-    return { os, architecture, ...(typeof variant === 'string' && variant !== '' ? { variant } : {}) };
-}
-function json(bytes) {
-    try {
-        const parsed = JSON.parse(bytes.toString('utf8'));
-        return typeof parsed === 'object' && parsed !== null ? parsed : {};
-    }
-    catch {
-        return {};
-    }
-}
-/** An index's entries, as it lists them. */
-function indexEntries(manifest) {
-    const manifests = json(manifest.bytes).manifests;
-    return Array.isArray(manifests) ? manifests : [];
-}
-/** BuildKit lists an attestation manifest as platform unknown/unknown: not an image anyone runs. */
-function isAttestation(entry) {
-    return (entry.platform?.os === 'unknown' ||
-        entry.annotations?.['vnd.docker.reference.type'] === 'attestation-manifest');
-}
-/** The config and layer digests of an image manifest: what a copy into another repository needs. */
-function blobsOf(manifest) {
-    const parsed = json(manifest.bytes);
-    const config = parsed.config?.digest;
-    const layers = Array.isArray(parsed.layers) ? parsed.layers : [];
-    return [config, ...layers.map((layer) => layer.digest)].filter((digest) => typeof digest === 'string' && DIGEST.test(digest));
-}
-function manifests_configDigestOf(manifest) {
-    const digest = json(manifest.bytes).config?.digest;
-    return typeof digest === 'string' && DIGEST.test(digest) ? digest : undefined;
-}
-/**
- * The image index over `children`, in a fixed order (by platform, then digest) so the same children
- * always give the same bytes and digest, whichever job finished first: a re-run into an immutable tag
- * is then the same image.
- */
-function imageIndex(children, annotations) {
-    const key = (entry) => `${entry.platform ? platformText(entry.platform) : '~'} ${entry.digest}`;
-    const manifests = [...children].sort((a, b) => key(a).localeCompare(key(b)));
-    const index = {
-        schemaVersion: 2,
-        mediaType: OCI_INDEX,
-        manifests,
-        ...(Object.keys(annotations).length > 0 ? { annotations } : {}),
-    };
-    const bytes = Buffer.from(JSON.stringify(index));
-    return {
-        mediaType: OCI_INDEX,
-        digest: `sha256:${createHash('sha256').update(bytes).digest('hex')}`,
-        bytes,
-    };
-}
-function entryOf(value, where) {
-    if (typeof value === 'string') {
-        if (!DIGEST.test(value.trim()))
-            throw new InputError('merge-digests', where, 'expected sha256:<64 hex digits>');
-        return { digest: value.trim() };
-    }
-    const record = (typeof value === 'object' && value !== null ? value : {});
-    const digest = typeof record.digest === 'string' ? record.digest : '';
-    if (!DIGEST.test(digest)) {
-        throw new InputError('merge-digests', where, 'expected {"digest": "sha256:…", "platform": "os/arch"} entries');
-    }
-    return { digest, ...(typeof record.platform === 'string' ? { platform: record.platform } : {}) };
-}
-/**
- * `merge-digests`: `sha256:` digests (commas or lines), or the `digests` JSON of several push-by-digest
- * jobs (one array, or one array per line). Duplicates collapse; an empty list is an error.
- */
-function parseMergeDigests(text) {
-    const trimmed = text.trim();
-    if (trimmed === '')
-        return [];
-    const entries = [];
-    const add = (entry) => {
-        if (!entries.some((known) => known.digest === entry.digest))
-            entries.push(entry);
-    };
-    const parseJson = (piece) => {
-        try {
-            const parsed = JSON.parse(piece);
-            for (const value of Array.isArray(parsed) ? parsed : [parsed])
-                add(entryOf(value, piece));
-            return true;
-        }
-        catch (error) {
-            if (error instanceof InputError)
-                throw error;
-            return false;
-        }
-    };
-    if ((trimmed.startsWith('[') || trimmed.startsWith('{')) && parseJson(trimmed))
-        return entries;
-    for (const line of trimmed
-        .split('\n')
-        .map((text) => text.trim())
-        .filter(Boolean)) {
-        if (line.startsWith('[') || line.startsWith('{')) {
-            if (!parseJson(line))
-                throw new InputError('merge-digests', line, 'this line is not valid JSON');
-            continue;
-        }
-        for (const piece of line
-            .split(',')
-            .map((text) => text.trim())
-            .filter(Boolean))
-            add(entryOf(piece, piece));
-    }
-    return entries;
-}
-/**
- * `host/repository:tag` or `host/repository@sha256:…`, where the first part is a registry host (it has a
- * dot or a port, or is localhost). Undefined for a local image name such as `app:ci`.
- */
-function parseRegistryReference(text) {
-    const slash = text.indexOf('/');
-    if (slash <= 0)
-        return undefined;
-    const host = text.slice(0, slash);
-    if (!/[.:]/.test(host) && host !== 'localhost')
-        return undefined;
-    const rest = text.slice(slash + 1);
-    const at = rest.indexOf('@');
-    if (at >= 0) {
-        const digest = rest.slice(at + 1);
-        const repository = rest.slice(0, at).replace(/:[^/]*$/, '');
-        return DIGEST.test(digest) && repository !== '' ? { host, repository, reference: digest } : undefined;
-    }
-    const colon = rest.lastIndexOf(':');
-    if (colon <= 0 || rest.slice(colon).includes('/'))
-        return { host, repository: rest, reference: 'latest' };
-    return { host, repository: rest.slice(0, colon), reference: rest.slice(colon + 1) };
-}
-
 ;// CONCATENATED MODULE: ./src/inputs/table.ts
-/**
- * Every input of the step, written once: its name (action.yml's), section, default, the form of its value,
- * one line of help, and the IAM features it turns on. The action's getInputs reads defaults from here, the
- * CLI derives its options, help and environment variables from here, the inputs that need a `repository`
- * and the iam-policy feature list are derived from here, and a test keeps action.yml equal to it.
- */
-
 const SECTIONS = (/* unused pure expression or super */ null && (['Login', 'Tags and labels', 'Repository', 'Build and push']));
 const BOOLEAN = { kind: 'boolean' };
 const TEXT = { kind: 'text' };
@@ -1807,7 +1780,7 @@ const INPUTS = [
         // A promotion reads the image's manifests and blobs over the registry API.
         iam: {
             features: ['pullFrom'],
-            when: (inputs) => parseRegistryReference(inputs.build.sourceImage ?? '') !== undefined,
+            when: (inputs) => inputs.build.sourceRegistry !== undefined,
         },
     },
     {

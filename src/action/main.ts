@@ -14,7 +14,6 @@ import {
   buildResultOf,
   chooseBuilder,
   describeBuilder,
-  digestsOfPush,
   existingCommitImage,
   skipExistingTag,
   newImageOf,
@@ -56,6 +55,7 @@ import {
   writeBuildOutputs,
   writeLoginOutputs,
   writeMetadataOutputs,
+  writePushedJson,
   writeRepositoryOutputs,
 } from './outputs.js';
 import { Phases } from './phases.js';
@@ -203,7 +203,6 @@ async function gatedBuildAndPush(
   let first: BuildResult | undefined;
   let scanned: string[];
   let digest: string | undefined;
-  let manifestFrom: BuildContext | undefined;
   if (context.builder.kind === 'merge') {
     scanned = context.builder.entries.map((entry) => entry.digest);
   } else {
@@ -215,7 +214,6 @@ async function gatedBuildAndPush(
     if (digest === undefined)
       throw new ActionError('The scan gate has no digest to scan: the image reached no registry.');
     scanned = byDigest && first.digests ? first.digests.map((entry) => entry.digest) : [digest];
-    manifestFrom = firstContext;
   }
   try {
     const verdict = await phases.run('Scan gate', () =>
@@ -237,7 +235,8 @@ async function gatedBuildAndPush(
             target: byDigest ? target : withTagsOnly(target, (tag) => tag.moving),
           };
     const tagged = await buildAndPushNow(rest, phases, settle);
-    const before = first && manifestFrom && !byDigest ? first.pushed : [];
+    // What went up before the gate under tags (the classic builder's fixed ones); by-digest pushes have none.
+    const before = first && !byDigest ? first.pushed : [];
     return {
       ...(first ?? tagged),
       builder: context.builder.kind,
@@ -273,11 +272,7 @@ async function buildAndPushNow(context: BuildContext, phases: Phases, settle: Se
     });
     pushed = await phases.run('Push', () => pushImages(context, built));
   }
-  const result = buildResultOf(context, built, pushed);
-  if (context.inputs.pushByDigest && result.digest !== undefined) {
-    result.digests = await digestsOfPush(context, result.digest);
-  }
-  return result;
+  return buildResultOf(context, built, pushed);
 }
 
 export interface MainOptions {
@@ -396,8 +391,7 @@ export async function runMain(options: MainOptions = {}): Promise<void> {
     }
     writeBuildOutputs(build);
     // Again, now that the image is in the registries: `json` names each registry's image by digest.
-    if (build.pushed.length > 0 && build.digest !== undefined)
-      writeMetadataOutputs(image, target, build.digest);
+    if (build.pushed.length > 0 && build.digest !== undefined) writePushedJson(image, target, build.digest);
     logBuildResult(build, notPushed);
   }
   await writeJobSummary({

@@ -11,9 +11,8 @@ import { outputSuffix } from '../login/registries.js';
 import type { PushTarget, RepositoryOutcome } from '../repository/step.js';
 
 /** `tags`: the tags left after the repository plan (all of them when no repository is managed). */
-/** `digest`: after the push, so `json` also names each registry's image by digest. */
-export function writeMetadataOutputs(metadata: ImageMetadata, target: PushTarget, digest?: string): void {
-  const outputs = metadataOutputs({
+function metadataOf(metadata: ImageMetadata, target: PushTarget, digest?: string) {
+  return metadataOutputs({
     ...(digest === undefined ? {} : { digest }),
     tags: target.tags,
     ...(metadata.resolution.version === undefined ? {} : { version: metadata.resolution.version }),
@@ -21,7 +20,15 @@ export function writeMetadataOutputs(metadata: ImageMetadata, target: PushTarget
     registries: target.registries,
     ...(target.repository === undefined ? {} : { repository: target.repository }),
   });
-  for (const [name, value] of Object.entries(outputs)) core.setOutput(name, value);
+}
+
+export function writeMetadataOutputs(metadata: ImageMetadata, target: PushTarget): void {
+  for (const [name, value] of Object.entries(metadataOf(metadata, target))) core.setOutput(name, value);
+}
+
+/** After a push: `json` again, now naming each registry's image by digest (the other outputs stand). */
+export function writePushedJson(metadata: ImageMetadata, target: PushTarget, digest: string): void {
+  core.setOutput('json', metadataOf(metadata, target, digest).json);
 }
 
 export function logMetadata(metadata: ImageMetadata): void {

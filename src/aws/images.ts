@@ -11,23 +11,16 @@ import {
 } from '@aws-sdk/client-ecr';
 import type { ExistingImage } from '../repository/tag-plan/index.js';
 import { manifestLinks, planCleanup, type ImageFacts } from '../repository/cleanup-plan.js';
+import { configDigestOf, INDEX_TYPES, MANIFEST_TYPES, mediaTypeIn } from '../registry/manifests.js';
+
+// The one manifest parser, for callers that know it from here.
+export { configDigestOf };
 import { ecrCall, repositoryIdOf, type RepositoryTarget } from './repository.js';
 
 /** ECR takes at most 100 image IDs in one BatchGetImage or BatchDeleteImage. */
 export const IMAGE_BATCH_SIZE = 100;
 /** The largest page DescribeImages and ListImages give: fewer calls on big repositories. */
 const PAGE_SIZE = 1000;
-
-/**
- * Every manifest format ECR stores. Asking for all of them gets each manifest as it was pushed: without an
- * index type in the list ECR may answer an index with one of its platform manifests instead.
- */
-const MANIFEST_MEDIA_TYPES = [
-  'application/vnd.docker.distribution.manifest.v2+json',
-  'application/vnd.docker.distribution.manifest.list.v2+json',
-  'application/vnd.oci.image.manifest.v1+json',
-  'application/vnd.oci.image.index.v1+json',
-];
 
 export interface ConfigDigestsOptions extends RepositoryTarget {
   /** Manifest digests to look up. */
@@ -95,7 +88,7 @@ export async function configDigests(
         new BatchGetImageCommand({
           ...repositoryIdOf(options),
           imageIds: batch.map((imageDigest) => ({ imageDigest })),
-          acceptedMediaTypes: MANIFEST_MEDIA_TYPES,
+          acceptedMediaTypes: MANIFEST_TYPES,
         }),
       ),
     );
@@ -108,10 +101,8 @@ export async function configDigests(
   return found;
 }
 
-export const INDEX_MEDIA_TYPES = [
-  'application/vnd.docker.distribution.manifest.list.v2+json',
-  'application/vnd.oci.image.index.v1+json',
-];
+/** ECR's index media types: what Lambda cannot run. */
+export const INDEX_MEDIA_TYPES = INDEX_TYPES;
 
 export interface ReadBackOptions extends RepositoryTarget {
   digest: string;
@@ -136,27 +127,17 @@ export async function pushedManifestType(
         new BatchGetImageCommand({
           ...repositoryIdOf(options),
           imageIds: [{ imageDigest: options.digest }],
-          acceptedMediaTypes: MANIFEST_MEDIA_TYPES,
+          acceptedMediaTypes: MANIFEST_TYPES,
         }),
       ),
     );
     const image = response.images?.[0];
-    const type = image?.imageManifestMediaType ?? mediaTypeOf(image?.imageManifest);
+    const type = image?.imageManifestMediaType ?? mediaTypeIn(image?.imageManifest);
     if (type !== undefined) return type;
     if (attempt < attempts)
       await new Promise((resolve) => setTimeout(resolve, (options.delayMs ?? 500) * attempt));
   }
   return undefined;
-}
-
-function mediaTypeOf(manifestText: string | undefined): string | undefined {
-  if (manifestText === undefined) return undefined;
-  try {
-    const parsed = JSON.parse(manifestText) as { mediaType?: unknown };
-    return typeof parsed.mediaType === 'string' ? parsed.mediaType : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /** Every image with its tags and manifest media type, over all DescribeImages pages. */
@@ -197,7 +178,7 @@ async function manifestTexts(
         new BatchGetImageCommand({
           ...repositoryIdOf(target),
           imageIds: batch.map((imageDigest) => ({ imageDigest })),
-          acceptedMediaTypes: MANIFEST_MEDIA_TYPES,
+          acceptedMediaTypes: MANIFEST_TYPES,
         }),
       ),
     );
@@ -286,21 +267,6 @@ async function listUntaggedDigests(client: ECRClient, target: RepositoryTarget):
     }
     return [...digests];
   });
-}
-
-/** The config digest of an image manifest; undefined for an index, or text that is not a manifest. */
-export function configDigestOf(manifestText: string | undefined): string | undefined {
-  if (manifestText === undefined) return undefined;
-  let manifest: unknown;
-  try {
-    manifest = JSON.parse(manifestText);
-  } catch {
-    return undefined;
-  }
-  if (typeof manifest !== 'object' || manifest === null || !('config' in manifest)) return undefined;
-  const { config } = manifest;
-  if (typeof config !== 'object' || config === null || !('digest' in config)) return undefined;
-  return typeof config.digest === 'string' ? config.digest : undefined;
 }
 
 function batches<T>(items: readonly T[], size = IMAGE_BATCH_SIZE): T[][] {

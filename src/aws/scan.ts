@@ -10,20 +10,15 @@ import {
   type ECRClient,
 } from '@aws-sdk/client-ecr';
 import { ActionError } from '../shared/errors.js';
+import { poll, type PollClock } from '../shared/poll.js';
 import type { Finding } from '../repository/scan-gate.js';
 import { ecrCall, ecrCallExpecting, repositoryIdOf, type RepositoryTarget } from './repository.js';
 
-export interface ScanWait extends RepositoryTarget {
+export interface ScanWait extends RepositoryTarget, PollClock {
   digest: string;
   where: string;
   timeoutMs: number;
-  sleep?: (ms: number) => Promise<void>;
-  now?: () => number;
 }
-
-const FIRST_POLL_MS = 2_000;
-const MAX_POLL_MS = 15_000;
-const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 function findingsOf(page: DescribeImageScanFindingsResponse): Finding[] {
   const basic = (page.imageScanFindings?.findings ?? []).map((finding) => ({
@@ -46,9 +41,6 @@ function findingsOf(page: DescribeImageScanFindingsResponse): Finding[] {
 
 /** The image's findings once its scan is COMPLETE. */
 export async function scanFindings(client: ECRClient, wait: ScanWait): Promise<Finding[]> {
-  const sleep = wait.sleep ?? realSleep;
-  const now = wait.now ?? Date.now;
-  const deadline = now() + wait.timeoutMs;
   const request = (nextToken?: string) =>
     new DescribeImageScanFindingsCommand({
       ...repositoryIdOf(wait),
@@ -57,51 +49,53 @@ export async function scanFindings(client: ECRClient, wait: ScanWait): Promise<F
       ...(nextToken ? { nextToken } : {}),
     });
   let started = false;
-  let pause = FIRST_POLL_MS;
-  for (;;) {
-    const first = await ecrCallExpecting(
-      client,
-      wait,
-      'ecr:DescribeImageScanFindings',
-      'ScanNotFoundException',
-      () => client.send(request()),
-    );
-    if (first === undefined) {
-      // The repository does not scan on push (or the scan has not been registered yet): start one.
-      if (!started) {
-        await ecrCall(client, wait, 'ecr:StartImageScan', () =>
-          client.send(
-            new StartImageScanCommand({ ...repositoryIdOf(wait), imageId: { imageDigest: wait.digest } }),
-          ),
-        );
-        started = true;
-      }
-    } else {
-      const status = first.imageScanStatus?.status ?? 'IN_PROGRESS';
-      if (status === 'COMPLETE' || status === 'ACTIVE') {
-        const findings = findingsOf(first);
-        for (let token = first.nextToken, pages = 1; token && pages < 1000; pages += 1) {
-          const page = await ecrCall(client, wait, 'ecr:DescribeImageScanFindings', () =>
-            client.send(request(token)),
+  return poll(
+    async () => {
+      const first = await ecrCallExpecting(
+        client,
+        wait,
+        'ecr:DescribeImageScanFindings',
+        'ScanNotFoundException',
+        () => client.send(request()),
+      );
+      if (first === undefined) {
+        // The repository does not scan on push (or the scan is not registered yet): start one, once.
+        if (!started) {
+          await ecrCall(client, wait, 'ecr:StartImageScan', () =>
+            client.send(
+              new StartImageScanCommand({ ...repositoryIdOf(wait), imageId: { imageDigest: wait.digest } }),
+            ),
           );
-          findings.push(...findingsOf(page));
-          token = page.nextToken;
+          started = true;
         }
-        return findings;
+        return undefined;
       }
-      if (status !== 'IN_PROGRESS' && status !== 'PENDING') {
+      const status = first.imageScanStatus?.status ?? 'IN_PROGRESS';
+      if (status === 'IN_PROGRESS' || status === 'PENDING') return undefined;
+      if (status !== 'COMPLETE' && status !== 'ACTIVE') {
         throw new ActionError(
           `The scan of ${wait.where} ended ${status}${first.imageScanStatus?.description ? ` (${first.imageScanStatus.description})` : ''}: ` +
             "the gate cannot judge the image, so its moving tags were not applied. Fix: check the repository's scanning configuration, or set scan-fail-on: none.",
         );
       }
-    }
-    if (now() + pause > deadline) {
-      throw new ActionError(
-        `The scan of ${wait.where} did not complete within ${Math.round(wait.timeoutMs / 1000)} s: its moving tags were not applied. Fix: raise scan-timeout, or re-run the job.`,
-      );
-    }
-    await sleep(pause);
-    pause = Math.min(pause * 2, MAX_POLL_MS);
-  }
+      const findings = findingsOf(first);
+      for (let token = first.nextToken, pages = 1; token && pages < 1000; pages += 1) {
+        const page = await ecrCall(client, wait, 'ecr:DescribeImageScanFindings', () =>
+          client.send(request(token)),
+        );
+        findings.push(...findingsOf(page));
+        token = page.nextToken;
+      }
+      return findings;
+    },
+    {
+      ...wait,
+      firstMs: 2_000,
+      maxMs: 15_000,
+      timedOut: () =>
+        new ActionError(
+          `The scan of ${wait.where} did not complete within ${Math.round(wait.timeoutMs / 1000)} s: its moving tags were not applied. Fix: raise scan-timeout, or re-run the job.`,
+        ),
+    },
+  );
 }

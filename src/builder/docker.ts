@@ -6,7 +6,7 @@
 import * as exec from '@actions/exec';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import type { ManifestBytes, RegistryReference } from '../registry/manifests.js';
+import type { DigestEntry, ManifestBytes, RegistryReference } from '../registry/manifests.js';
 import { ActionError } from '../shared/errors.js';
 import { withTempDir } from '../shared/temp-dir.js';
 import {
@@ -28,6 +28,8 @@ export interface BuiltImage extends BuildxMetadata {
   manifest?: ManifestBytes;
   /** Where a promoted manifest came from: its blobs are copied from there. */
   source?: RegistryReference;
+  /** A push by digest: each platform's digest, for the `digests` output. */
+  digests?: DigestEntry[];
 }
 
 async function docker(args: string[], options: { silent?: boolean; env?: Record<string, string> } = {}) {

@@ -8,7 +8,12 @@ import { InputError } from '../shared/errors.js';
 import { parseBoolean } from '../inputs/values.js';
 import { parseLines, parseList } from '../shared/lists.js';
 import { buildxOnlyOptions, parseBuildOptions, type BuildOptions } from './build-options.js';
-import { parseMergeDigests, type DigestEntry } from '../registry/manifests.js';
+import {
+  parseMergeDigests,
+  parseRegistryReference,
+  type DigestEntry,
+  type RegistryReference,
+} from '../registry/manifests.js';
 import { SEVERITIES, type ScanGate, type Severity } from '../repository/scan-gate.js';
 
 export type BuilderChoice = 'auto' | 'buildx' | 'docker';
@@ -36,6 +41,8 @@ export interface BuildInputs {
   /** `scan-fail-on` other than none: the scan gate between the push and the tags. */
   scanGate?: ScanGate;
   sourceImage?: string;
+  /** `source-image` as `<registry>/<repository>:<tag>` or `@sha256:…`: promoted unless docker holds it. */
+  sourceRegistry?: RegistryReference;
   /** An absolute directory, or a remote context (git or https URL) passed to the builder as it is. */
   context: string;
   /** An absolute path; undefined: the builder's default, `<context>/Dockerfile`. */
@@ -351,6 +358,7 @@ export function parseBuildInputs(
   if (build && sourceImage !== undefined) {
     throw new InputError('source-image', sourceImage, "set either 'build: true' or 'source-image', not both");
   }
+  const sourceRegistry = sourceImage === undefined ? undefined : parseRegistryReference(sourceImage);
   const mergeDigests = parseMergeDigests(input('merge-digests'));
   if (mergeDigests.length > 0 && (build || sourceImage !== undefined)) {
     throw new InputError(
@@ -408,6 +416,7 @@ export function parseBuildInputs(
     mergeDigests,
     skipExisting,
     ...(sourceImage === undefined ? {} : { sourceImage }),
+    ...(sourceRegistry === undefined ? {} : { sourceRegistry }),
     context,
     buildArgs: parseBuildArgs(input('build-args')),
     labelBuildArgs: parseBoolean('label-build-args', input('label-build-args'), true),

@@ -34,14 +34,14 @@ import { RegistryClient, type RegistryLogin } from '../registry/client.js';
 import {
   copyImage,
   emptyCount,
+  requireManifests,
+  layoutPlatforms,
   pushLayout,
-  pushedPlatforms,
   readChildren,
   tagManifest,
 } from '../registry/images.js';
 import {
   imageIndex,
-  parseRegistryReference,
   type DigestEntry,
   type ManifestBytes,
   type RegistryReference,
@@ -59,7 +59,7 @@ export type Builder =
   /** `idIsDigest`: the containerd store names a local image by its manifest digest, the classic one by its config. */
   | { kind: 'source'; image: string; imageId: string; idIsDigest: boolean }
   /** `source-image` naming a registry image docker does not hold: promoted over the registry API. */
-  | { kind: 'promote'; source: RegistryReference }
+  | { kind: 'promote'; source: RegistryReference; manifest?: ManifestBytes }
   /** `merge-digests`: one index over digests other jobs pushed. */
   | { kind: 'merge'; entries: DigestEntry[] };
 
@@ -76,7 +76,7 @@ export async function chooseBuilder(inputs: BuildInputs): Promise<Builder> {
   if (inputs.mode === 'merge') return { kind: 'merge', entries: inputs.mergeDigests };
   if (inputs.mode === 'source-image') {
     const image = inputs.sourceImage ?? '';
-    const remote = parseRegistryReference(image);
+    const remote = inputs.sourceRegistry;
     // A registry reference is promoted without docker, unless docker holds that image (then it is pushed
     // from there, as before): a runner for promotions needs no daemon.
     const imageId = remote ? await localImageId(image).catch(() => undefined) : await localImageId(image);
@@ -157,7 +157,8 @@ export function describeBuilder(builder: Builder): string {
 /** Where the image goes: one repository in each registry, with the tags its plan pushes. */
 export interface Destination {
   host: string;
-  /** Full references to push. */
+  /** The tags to push, and the same as full references. */
+  tags: string[];
   push: string[];
 }
 
@@ -213,14 +214,21 @@ function clientFor(context: Pick<BuildContext, 'logins'>, host: string, input: s
 /** Per registry, the references its plan pushes; without managed repositories, every tag in every registry. */
 export function destinationsOf(target: BuildTarget): Destination[] {
   const { repository } = target;
+  const destination = (host: string, tags: string[]) => ({
+    host,
+    tags,
+    push: tags.map((tag) => imageReference(host, repository, tag)),
+  });
   if (target.outcomes.length > 0) {
-    return target.outcomes.map((outcome) => ({
-      host: outcome.host,
-      push: outcome.plan.push.map((entry) => imageReference(outcome.host, repository, entry.tag.name)),
-    }));
+    return target.outcomes.map((outcome) =>
+      destination(
+        outcome.host,
+        outcome.plan.push.map((entry) => entry.tag.name),
+      ),
+    );
   }
   const names = target.tags.map((tag) => tag.name);
-  return target.registries.map((host) => ({ host, push: imageReferences(names, [host], repository) }));
+  return target.registries.map((host) => destination(host, names));
 }
 
 function buildArgsOf(context: BuildContext): [string, string][] {
@@ -322,7 +330,7 @@ export async function buildImage(
   if (builder.kind === 'merge')
     return { built: await mergedIndex(context, builder.entries), pushedByBuild: false };
   if (builder.kind === 'promote')
-    return { built: await promotedImage(context, builder.source), pushedByBuild: false };
+    return { built: await promotedImage(context, builder), pushedByBuild: false };
   if (builder.kind === 'source') {
     for (const reference of references) await tagImage(builder.image, reference);
     core.info(`Tagged ${builder.image} as ${references.join(', ')}.`);
@@ -412,6 +420,7 @@ export function buildResultOf(
     imageId: built.imageId,
     ...(digest === undefined ? {} : { digest }),
     ...(built.metadata === undefined ? {} : { metadata: built.metadata }),
+    ...(built.digests === undefined || pushed.length === 0 ? {} : { digests: built.digests }),
     references: allReferences(context.target),
     pushed,
   };
@@ -425,17 +434,24 @@ async function mergedIndex(context: BuildContext, entries: DigestEntry[]): Promi
     throw new ActionError('merge-digests reads the digests from the registries, and this run has no login.');
   }
   const children = await readChildren(clientFor(context, first, 'merge-digests'), target.repository, entries);
-  for (const host of others)
-    await readChildren(clientFor(context, host, 'merge-digests'), target.repository, entries);
+  // The others only need to hold the same children: a HEAD each, their platforms are known.
+  for (const host of others) {
+    await requireManifests(clientFor(context, host, 'merge-digests'), target.repository, entries);
+  }
   const index = imageIndex(children, context.labels);
   core.info(`Image index ${index.digest} over ${children.length} image${children.length === 1 ? '' : 's'}.`);
   return { imageId: index.digest, digest: index.digest, manifest: index };
 }
 
 /** source-image as a registry reference: its manifest, read as the registry holds it. */
-async function promotedImage(context: BuildContext, source: RegistryReference): Promise<BuiltImage> {
-  const client = clientFor(context, source.host, 'source-image');
-  const manifest = await client.getManifest(source.repository, source.reference);
+async function promotedImage(
+  context: BuildContext,
+  { source, manifest: known }: { source: RegistryReference; manifest?: ManifestBytes },
+): Promise<BuiltImage> {
+  // skip-existing has read it already.
+  const manifest =
+    known ??
+    (await clientFor(context, source.host, 'source-image').getManifest(source.repository, source.reference));
   if (manifest === undefined) {
     throw new InputError(
       'source-image',
@@ -469,18 +485,10 @@ async function putOverRegistryApi(
         `${destination.host}/${repository}: blobs ${count.present} present, ${count.mounted} mounted, ${count.uploaded} uploaded.`,
       );
     }
-    const tags = destination.push.map((reference) => reference.slice(reference.lastIndexOf(':') + 1));
-    await tagManifest(to.client, repository, tags, manifest);
+    await tagManifest(to.client, repository, destination.tags, manifest);
     for (const reference of destination.push) pushed.push({ reference, digest: manifest.digest });
   }
   return pushed;
-}
-
-/** push-by-digest: each platform's digest, read back from the first registry. */
-export async function digestsOfPush(context: BuildContext, digest: string): Promise<DigestEntry[]> {
-  const host = context.target.registries[0];
-  if (host === undefined) return [{ digest }];
-  return pushedPlatforms(clientFor(context, host, 'registries'), context.target.repository, digest);
 }
 
 /**
@@ -524,7 +532,11 @@ async function buildAndPushByDigest(context: BuildContext, secrets: string[]): P
       }),
     );
     const digest = digests[0] ?? built.digest;
-    return { ...built, ...(digest === undefined ? {} : { digest }) };
+    return {
+      ...built,
+      ...(digest === undefined ? {} : { digest }),
+      digests: await layoutPlatforms(layoutDir),
+    };
   });
 }
 
@@ -566,6 +578,7 @@ export async function existingCommitImage(
   return {
     kind: 'promote',
     source: { host: first.host, repository: target.repository, reference: commitTag },
+    manifest: first.manifest,
   };
 }
 

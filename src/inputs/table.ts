@@ -4,7 +4,6 @@
  * CLI derives its options, help and environment variables from here, the inputs that need a `repository`
  * and the iam-policy feature list are derived from here, and a test keeps action.yml equal to it.
  */
-import { parseRegistryReference } from '../registry/manifests.js';
 import type { IamFeatures } from '../iam/policy.js';
 import type { Inputs } from './types.js';
 
@@ -262,7 +261,7 @@ export const INPUTS: readonly InputSpec[] = [
     // A promotion reads the image's manifests and blobs over the registry API.
     iam: {
       features: ['pullFrom'],
-      when: (inputs) => parseRegistryReference(inputs.build.sourceImage ?? '') !== undefined,
+      when: (inputs) => inputs.build.sourceRegistry !== undefined,
     },
   },
   {

@@ -7,8 +7,8 @@
  * which is fetched from their realm with the same credentials. A loopback registry is spoken to over
  * plain HTTP, as docker does; every other one over HTTPS.
  */
-import { createHash } from 'node:crypto';
 import { ActionError } from '../shared/errors.js';
+import { digestOf, MANIFEST_TYPES, mediaTypeIn } from './manifests.js';
 
 export interface RegistryLogin {
   host: string;
@@ -23,22 +23,10 @@ export interface Manifest {
   bytes: Buffer;
 }
 
-/** Every manifest form a registry may hold, so it answers with the one it has, unchanged. */
-export const MANIFEST_TYPES = [
-  'application/vnd.oci.image.index.v1+json',
-  'application/vnd.oci.image.manifest.v1+json',
-  'application/vnd.docker.distribution.manifest.list.v2+json',
-  'application/vnd.docker.distribution.manifest.v2+json',
-];
-
 const TIMEOUT_MS = 60_000;
 const ATTEMPTS = 3;
 
 export type Fetch = typeof fetch;
-
-export function digestOf(bytes: Buffer): string {
-  return `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
-}
 
 function isLoopback(host: string): boolean {
   const name = host.replace(/:\d+$/, '').replace(/^\[|\]$/g, '');
@@ -77,7 +65,11 @@ export class RegistryClient {
     await this.expect(response, [200], `read the manifest ${repository}:${reference}`);
     const bytes = Buffer.from(await response.arrayBuffer());
     const mediaType = (response.headers.get('content-type') ?? '').split(';')[0]?.trim() ?? '';
-    return { mediaType: mediaType || mediaTypeIn(bytes), digest: digestOf(bytes), bytes };
+    return {
+      mediaType: mediaType || (mediaTypeIn(bytes) ?? 'application/vnd.oci.image.manifest.v1+json'),
+      digest: digestOf(bytes),
+      bytes,
+    };
   }
 
   /** Stores `bytes` as the manifest `reference` (a tag, or its digest). Resolves the digest it is known by. */
@@ -89,6 +81,15 @@ export class RegistryClient {
     });
     await this.expect(response, [201, 200], `write the manifest ${repository}:${reference}`);
     return response.headers.get('docker-content-digest') ?? manifest.digest;
+  }
+
+  async hasManifest(repository: string, reference: string): Promise<boolean> {
+    const response = await this.request('HEAD', `/v2/${repository}/manifests/${reference}`, repository, {
+      headers: { Accept: MANIFEST_TYPES.join(', ') },
+    });
+    if (response.status === 404) return false;
+    await this.expect(response, [200], `check the manifest ${repository}:${reference}`);
+    return true;
   }
 
   async getBlob(repository: string, digest: string): Promise<Buffer> {
@@ -233,17 +234,6 @@ export class RegistryClient {
           : 'try again; if it persists, check the registry';
     throw new ActionError(`${this.login.host} did not ${what} (HTTP ${response.status} ${text}): ${fix}.`);
   }
-}
-
-/** The media type a manifest names itself, for a registry that sends none. */
-function mediaTypeIn(bytes: Buffer): string {
-  try {
-    const parsed = JSON.parse(bytes.toString('utf8')) as { mediaType?: unknown };
-    if (typeof parsed.mediaType === 'string') return parsed.mediaType;
-  } catch {
-    // not JSON: fall through
-  }
-  return 'application/vnd.oci.image.manifest.v1+json';
 }
 
 function pause(attempt: number): Promise<void> {

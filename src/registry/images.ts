@@ -6,11 +6,11 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { ActionError } from '../shared/errors.js';
-import { digestOf } from './client.js';
 import type { RegistryClient } from './client.js';
 import {
   blobsOf,
   configDigestOf,
+  digestOf,
   indexEntries,
   isAttestation,
   isIndex,
@@ -19,6 +19,7 @@ import {
   type Descriptor,
   type DigestEntry,
   type ManifestBytes,
+  type Platform,
 } from './manifests.js';
 
 /** What a copy did, for the log: a promotion within one registry should mount or find every blob. */
@@ -33,8 +34,27 @@ export function emptyCount(): CopyCount {
 }
 
 async function platformOf(client: RegistryClient, repository: string, manifest: ManifestBytes) {
-  const config = configDigestOf(manifest);
+  const config = configDigestOf(manifest.bytes);
   return config === undefined ? undefined : platformOfConfig(await client.getBlob(repository, config));
+}
+
+function missingChild(client: RegistryClient, repository: string, digest: string): ActionError {
+  return new ActionError(
+    `merge-digests: ${client.login.host}/${repository} has no manifest ${digest}. ` +
+      'Fix: check that the push-by-digest job of that platform pushed to this registry and repository, and ran before this one.',
+  );
+}
+
+/** Every digest of `entries` is a manifest of `repository` (HEAD only); the first missing one fails. */
+export async function requireManifests(
+  client: RegistryClient,
+  repository: string,
+  entries: DigestEntry[],
+): Promise<void> {
+  for (const entry of entries) {
+    if (!(await client.hasManifest(repository, entry.digest)))
+      throw missingChild(client, repository, entry.digest);
+  }
 }
 
 /**
@@ -50,12 +70,7 @@ export async function readChildren(
   const children: Descriptor[] = [];
   for (const entry of entries) {
     const manifest = await client.getManifest(repository, entry.digest);
-    if (manifest === undefined) {
-      throw new ActionError(
-        `merge-digests: ${client.login.host}/${repository} has no manifest ${entry.digest}. ` +
-          'Fix: check that the push-by-digest job of that platform pushed to this registry and repository, and ran before this one.',
-      );
-    }
+    if (manifest === undefined) throw missingChild(client, repository, entry.digest);
     if (isIndex(manifest.mediaType)) {
       children.push(...indexEntries(manifest).filter((child) => !isAttestation(child)));
       continue;
@@ -69,28 +84,6 @@ export async function readChildren(
     });
   }
   return children;
-}
-
-/** The `digests` output of a push by digest: each platform's image, read back from the registry. */
-export async function pushedPlatforms(
-  client: RegistryClient,
-  repository: string,
-  digest: string,
-): Promise<DigestEntry[]> {
-  const manifest = await client.getManifest(repository, digest);
-  if (manifest === undefined) return [{ digest }];
-  const children = isIndex(manifest.mediaType)
-    ? indexEntries(manifest).filter((child) => !isAttestation(child))
-    : [{ digest, ...(await platformOfEntry(client, repository, manifest)) }];
-  return children.map((child) => ({
-    digest: child.digest,
-    ...(child.platform ? { platform: platformText(child.platform) } : {}),
-  }));
-}
-
-async function platformOfEntry(client: RegistryClient, repository: string, manifest: ManifestBytes) {
-  const platform = await platformOf(client, repository, manifest);
-  return platform ? { platform } : {};
 }
 
 /**
@@ -148,7 +141,7 @@ async function layoutBlob(layoutDir: string, digest: string): Promise<Buffer> {
 /**
  * Pushes the image of an OCI image layout (what `--output=type=oci,tar=false` wrote) by digest: blobs the
  * repository lacks, then each manifest by its digest, children before their index. No tag is written.
- * Resolves the digest of the image (the layout's one top manifest) and what moved.
+ * Resolves the digest of the image (the layout's one top manifest).
  */
 export async function pushLayout(
   client: RegistryClient,
@@ -156,12 +149,7 @@ export async function pushLayout(
   layoutDir: string,
   count: CopyCount,
 ): Promise<string> {
-  const top = indexEntries({
-    mediaType: 'application/vnd.oci.image.index.v1+json',
-    digest: '',
-    bytes: await fs.readFile(path.join(layoutDir, 'index.json')),
-  })[0];
-  if (top === undefined) throw new ActionError("The build's OCI layout lists no image.");
+  const top = await layoutTop(layoutDir);
   const push = async (descriptor: Descriptor): Promise<void> => {
     const bytes = await layoutBlob(layoutDir, descriptor.digest);
     const manifest = { mediaType: descriptor.mediaType, digest: descriptor.digest, bytes };
@@ -176,4 +164,44 @@ export async function pushLayout(
   };
   await push(top);
   return top.digest;
+}
+
+/** The one image an OCI layout holds: the first entry of its index.json. */
+async function layoutTop(layoutDir: string): Promise<Descriptor> {
+  const top = indexEntries({
+    mediaType: 'application/vnd.oci.image.index.v1+json',
+    digest: '',
+    bytes: await fs.readFile(path.join(layoutDir, 'index.json')),
+  })[0];
+  if (top === undefined) throw new ActionError("The build's OCI layout lists no image.");
+  return top;
+}
+
+/**
+ * The `digests` output of a push by digest, read from the layout that was pushed (no registry round
+ * trip): each platform's image of an index, or the one image with the platform its config names.
+ */
+export async function layoutPlatforms(layoutDir: string): Promise<DigestEntry[]> {
+  const top = await layoutTop(layoutDir);
+  const manifest = {
+    mediaType: top.mediaType,
+    digest: top.digest,
+    bytes: await layoutBlob(layoutDir, top.digest),
+  };
+  const entry = (digest: string, platform: Platform | undefined): DigestEntry => ({
+    digest,
+    ...(platform ? { platform: platformText(platform) } : {}),
+  });
+  if (isIndex(manifest.mediaType)) {
+    return indexEntries(manifest)
+      .filter((child) => !isAttestation(child))
+      .map((child) => entry(child.digest, child.platform));
+  }
+  const config = configDigestOf(manifest.bytes);
+  return [
+    entry(
+      top.digest,
+      config === undefined ? undefined : platformOfConfig(await layoutBlob(layoutDir, config)),
+    ),
+  ];
 }

@@ -6,7 +6,17 @@ import { createHash } from 'node:crypto';
 import { InputError } from '../shared/errors.js';
 
 export const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
-const INDEX_TYPES = [OCI_INDEX, 'application/vnd.docker.distribution.manifest.list.v2+json'];
+export const INDEX_TYPES = [OCI_INDEX, 'application/vnd.docker.distribution.manifest.list.v2+json'];
+/**
+ * Every manifest form a registry (and ECR) may hold. Asking for all of them gets each manifest as it was
+ * pushed: without an index type in the list, a registry may answer an index with one of its platforms.
+ */
+export const MANIFEST_TYPES = [
+  OCI_INDEX,
+  'application/vnd.oci.image.manifest.v1+json',
+  'application/vnd.docker.distribution.manifest.list.v2+json',
+  'application/vnd.docker.distribution.manifest.v2+json',
+];
 
 export interface Platform {
   os: string;
@@ -58,9 +68,15 @@ export function platformOfConfig(config: Buffer): Platform | undefined {
   return { os, architecture, ...(typeof variant === 'string' && variant !== '' ? { variant } : {}) };
 }
 
-function json(bytes: Buffer): Record<string, unknown> {
+export function digestOf(bytes: Buffer): string {
+  return `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
+}
+
+/** A manifest's JSON as a record; {} for text that is not a JSON object (or no text). */
+export function parseManifest(manifest: string | Buffer | undefined): Record<string, unknown> {
+  if (manifest === undefined) return {};
   try {
-    const parsed = JSON.parse(bytes.toString('utf8')) as unknown;
+    const parsed = JSON.parse(manifest.toString('utf8')) as unknown;
     return typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>) : {};
   } catch {
     return {};
@@ -69,7 +85,7 @@ function json(bytes: Buffer): Record<string, unknown> {
 
 /** An index's entries, as it lists them. */
 export function indexEntries(manifest: ManifestBytes): Descriptor[] {
-  const manifests = json(manifest.bytes).manifests;
+  const manifests = parseManifest(manifest.bytes).manifests;
   return Array.isArray(manifests) ? (manifests as Descriptor[]) : [];
 }
 
@@ -81,9 +97,15 @@ export function isAttestation(entry: Descriptor): boolean {
   );
 }
 
+/** The media type a manifest names itself (for a registry or API answer that gives none). */
+export function mediaTypeIn(manifest: string | Buffer | undefined): string | undefined {
+  const { mediaType } = parseManifest(manifest);
+  return typeof mediaType === 'string' ? mediaType : undefined;
+}
+
 /** The config and layer digests of an image manifest: what a copy into another repository needs. */
 export function blobsOf(manifest: ManifestBytes): string[] {
-  const parsed = json(manifest.bytes);
+  const parsed = parseManifest(manifest.bytes);
   const config = (parsed.config as { digest?: string } | undefined)?.digest;
   const layers = Array.isArray(parsed.layers) ? (parsed.layers as { digest?: string }[]) : [];
   return [config, ...layers.map((layer) => layer.digest)].filter(
@@ -91,8 +113,9 @@ export function blobsOf(manifest: ManifestBytes): string[] {
   );
 }
 
-export function configDigestOf(manifest: ManifestBytes): string | undefined {
-  const digest = (json(manifest.bytes).config as { digest?: string } | undefined)?.digest;
+/** The config digest of an image manifest; undefined for an index, or text that is not a manifest. */
+export function configDigestOf(manifest: string | Buffer | undefined): string | undefined {
+  const digest = (parseManifest(manifest).config as { digest?: unknown } | undefined)?.digest;
   return typeof digest === 'string' && DIGEST.test(digest) ? digest : undefined;
 }
 
@@ -113,7 +136,7 @@ export function imageIndex(children: Descriptor[], annotations: Record<string, s
   const bytes = Buffer.from(JSON.stringify(index));
   return {
     mediaType: OCI_INDEX,
-    digest: `sha256:${createHash('sha256').update(bytes).digest('hex')}`,
+    digest: digestOf(bytes),
     bytes,
   };
 }

@@ -5,6 +5,7 @@
  * the index or loses the proof. So everything reachable from a tagged image is kept, and only the rest
  * goes: untagged images nothing kept refers to, and referrers whose subject is itself going (or gone).
  */
+import { parseManifest } from '../registry/manifests.js';
 
 /** One image of the repository, as DescribeImages and its manifest describe it. */
 export interface ImageFacts {
@@ -63,15 +64,11 @@ export function planCleanup(images: readonly ImageFacts[]): CleanupPlan {
 
 /** An index's children and a referrer's subject, read from its manifest text. */
 export function manifestLinks(manifestText: string | undefined): { children: string[]; subject?: string } {
-  let parsed: { manifests?: { digest?: unknown }[]; subject?: { digest?: unknown } };
-  try {
-    parsed = JSON.parse(manifestText ?? '') as typeof parsed;
-  } catch {
-    return { children: [] };
-  }
-  const children = (Array.isArray(parsed.manifests) ? parsed.manifests : [])
+  const parsed = parseManifest(manifestText);
+  const manifests = Array.isArray(parsed.manifests) ? (parsed.manifests as { digest?: unknown }[]) : [];
+  const children = manifests
     .map((entry) => entry.digest)
     .filter((digest): digest is string => typeof digest === 'string');
-  const subject = parsed.subject?.digest;
+  const subject = (parsed.subject as { digest?: unknown } | undefined)?.digest;
   return { children, ...(typeof subject === 'string' ? { subject } : {}) };
 }
