@@ -71,51 +71,33 @@ function inputErrorOf(run: () => unknown): InputError {
   throw new Error('expected an InputError');
 }
 
+/** What every build input means when it is not given (mode and context aside). */
+const DEFAULTS = {
+  buildArgs: [],
+  labelBuildArgs: true,
+  platforms: [],
+  cache: false,
+  cacheFrom: [],
+  cacheTo: [],
+  provenance: 'false',
+  sbom: false,
+  lambda: false,
+  mergeDigests: [],
+  pushByDigest: false,
+  skipExisting: false,
+  builder: 'auto',
+  push: 'auto',
+  secrets: [],
+  options: NO_OPTIONS,
+};
+
 describe('parseBuildInputs: what is pushed', () => {
   test('no build and no source-image: login and repository only, nothing checked on disk', () => {
-    expect(parse({}, null)).toStrictEqual({
-      mode: 'none',
-      context: '.',
-      buildArgs: [],
-      labelBuildArgs: true,
-      platforms: [],
-      cache: false,
-      cacheFrom: [],
-      cacheTo: [],
-      provenance: 'false',
-      sbom: false,
-      lambda: false,
-      mergeDigests: [],
-      pushByDigest: false,
-      skipExisting: false,
-      builder: 'auto',
-      push: 'auto',
-      secrets: [],
-      options: NO_OPTIONS,
-    });
+    expect(parse({}, null)).toStrictEqual({ mode: 'none', context: '.', ...DEFAULTS });
   });
 
   test('build: true with every default builds the workspace with its Dockerfile', () => {
-    expect(build({})).toStrictEqual({
-      mode: 'build',
-      context: workspace,
-      buildArgs: [],
-      labelBuildArgs: true,
-      platforms: [],
-      cache: false,
-      cacheFrom: [],
-      cacheTo: [],
-      provenance: 'false',
-      sbom: false,
-      lambda: false,
-      mergeDigests: [],
-      pushByDigest: false,
-      skipExisting: false,
-      builder: 'auto',
-      push: 'auto',
-      secrets: [],
-      options: NO_OPTIONS,
-    });
+    expect(build({})).toStrictEqual({ mode: 'build', context: workspace, ...DEFAULTS });
   });
 
   test.each(['true', 'TRUE', ' True '])('build: %j builds', (value) => {
